@@ -1,0 +1,541 @@
+/*
+ * Newline-delimited JSON over non-blocking descriptors: reads are drained
+ * into one buffer and split at newlines (split and merged reads alike);
+ * writes are queued and flushed together when the descriptor is writable.
+ */
+#include <sys/epoll.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "json.h"
+#include "stdio.h"
+
+#define MCP_STDIO_READ_CHUNK	65536
+#define MCP_STDIO_GRACE_MS	2000
+
+struct mcp_stdio {
+	struct mcp_transport t;		/* first: the transport interface */
+	struct event_base *base;
+	struct mcp_stdio_opts opts;
+	int in_fd, out_fd;
+	bool in_poll, out_poll;		/* false: a regular file or the like */
+	int in_flags, out_flags;	/* to restore on free */
+	struct event *rev, *wev, *done_ev, *reap_ev;
+	struct evbuffer *out;
+
+	char *buf;			/* unparsed input: buf[start..len) */
+	size_t start, len, cap;
+	size_t scanned;			/* bytes after start known to hold no '\n' */
+	size_t discarding;		/* > 0: inside an oversize message */
+
+	bool closing, closed, reported;
+	const char *close_reason;	/* static text, or NULL */
+	char reason_buf[200];
+
+	bool spawned;			/* fds are a child's pipes */
+	pid_t pid;			/* the child until reaped, then 0 */
+	int reap_stage;			/* 0 wait, 1 after SIGTERM, 2 after SIGKILL */
+	struct timeval reap_start;	/* when the child's stdin was closed */
+};
+
+static void mcp_stdio_report(struct mcp_stdio *, const char *reason);
+
+/* Regular files and /dev/null cannot be polled (epoll says EPERM); such
+ * descriptors are read and written from events we activate ourselves. */
+static bool
+mcp_stdio_pollable(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	bool ok;
+
+	if (ep < 0)
+		return true;
+	ok = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
+	close(ep);
+	return ok;
+}
+
+static void
+mcp_stdio_nonblock(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags != -1 && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* The length of a line without the CR of a CRLF ending. */
+static size_t
+mcp_stdio_line_len(const char *line, size_t n)
+{
+	return n > 0 && line[n - 1] == '\r' ? n - 1 : n;
+}
+
+/* Deliver one complete line (without its newline). */
+static void
+mcp_stdio_deliver(struct mcp_stdio *s, char *line, size_t n)
+{
+	size_t i;
+
+	n = mcp_stdio_line_len(line, n);
+	for (i = 0; i < n; i++) {
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			break;
+	}
+	if (i == n)
+		return;		/* blank lines are allowed and ignored */
+	line[n] = '\0';
+	s->t.on_message(s->t.arg, line, n);
+}
+
+static void
+mcp_stdio_oversize(struct mcp_stdio *s)
+{
+	size_t len;
+	char msg[128];
+	char *json;
+
+	snprintf(msg, sizeof msg, "message exceeds the limit of %zu bytes",
+	    s->opts.max_message);
+	mcp_logf(s->opts.log, MCP_LOG_WARNING, "stdio: %s; discarding it", msg);
+	json = mcp_rpc_encode_error(NULL, MCP_INVALID_REQUEST, msg, NULL, &len);
+	mcp_transport_send(&s->t, json, len, NULL, true);
+	free(json);
+}
+
+/* Split the buffered input at newlines and deliver each message. */
+static void
+mcp_stdio_parse(struct mcp_stdio *s)
+{
+	while (!s->closing && s->start < s->len) {
+		char *begin = s->buf + s->start;
+		size_t avail = s->len - s->start;
+		char *nl = memchr(begin + s->scanned, '\n', avail - s->scanned);
+
+		if (s->discarding > 0) {
+			if (nl == NULL) {
+				s->discarding += avail;
+				s->start = s->len;
+				break;
+			}
+			s->start += (size_t)(nl - begin) + 1;
+			s->discarding = 0;
+			s->scanned = 0;
+			continue;
+		}
+		if (nl == NULL) {
+			s->scanned = avail;
+			/* Too long already, unless a CR that the coming LF
+			 * makes part of the line end. */
+			if (avail > s->opts.max_message + 1 ||
+			    (avail == s->opts.max_message + 1 &&
+			    begin[avail - 1] != '\r')) {
+				mcp_stdio_oversize(s);
+				s->discarding = avail;
+				s->start = s->len;
+			}
+			break;
+		}
+		s->start += (size_t)(nl - begin) + 1;
+		s->scanned = 0;
+		if (mcp_stdio_line_len(begin, (size_t)(nl - begin)) >
+		    s->opts.max_message) {
+			mcp_stdio_oversize(s);
+			continue;
+		}
+		mcp_stdio_deliver(s, begin, (size_t)(nl - begin));
+	}
+	if (s->start == s->len) {
+		s->start = s->len = 0;
+		s->scanned = 0;
+		/* Give back the room one big message needed. */
+		if (s->cap > 4 * MCP_STDIO_READ_CHUNK) {
+			s->cap = MCP_STDIO_READ_CHUNK;
+			s->buf = mcp_xrealloc(s->buf, s->cap + 1);
+		}
+	}
+}
+
+static void
+mcp_stdio_read_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+	ssize_t n;
+
+	(void)events;
+	/* Make room: move the partial message down, then grow if needed. */
+	if (s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->len - s->start);
+		s->len -= s->start;
+		s->start = 0;
+	}
+	if (s->cap - s->len < MCP_STDIO_READ_CHUNK) {
+		size_t ncap = s->cap * 2;
+
+		if (ncap < s->len + MCP_STDIO_READ_CHUNK)
+			ncap = s->len + MCP_STDIO_READ_CHUNK;
+		s->buf = mcp_xrealloc(s->buf, ncap + 1);
+		s->cap = ncap;
+	}
+	(void)fd;
+	n = read(s->in_fd, s->buf + s->len, s->cap - s->len);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		snprintf(s->reason_buf, sizeof s->reason_buf, "read: %s",
+		    strerror(errno));
+		mcp_stdio_report(s, s->reason_buf);
+		return;
+	}
+	if (n == 0) {
+		if (s->len > s->start && s->discarding == 0) {
+			mcp_logf(s->opts.log, MCP_LOG_WARNING,
+			    "stdio: peer closed in the middle of a message; "
+			    "%zu bytes discarded", s->len - s->start);
+		}
+		/* Answers to the last messages may still be queued (a client
+		 * that writes, then closes): hand over what the descriptor
+		 * takes now, without waiting for a peer that may be gone. */
+		while (evbuffer_get_length(s->out) > 0) {
+			int w = evbuffer_write(s->out, s->out_fd);
+
+			if (w <= 0 && !(w < 0 && errno == EINTR))
+				break;
+		}
+		mcp_stdio_report(s, NULL);
+		return;
+	}
+	s->len += (size_t)n;
+	mcp_stdio_parse(s);
+	/* A file is never "readable" to epoll: go on at the next loop turn. */
+	if (!s->in_poll && !s->closing && !s->reported)
+		event_active(s->rev, EV_READ, 0);
+}
+
+static void
+mcp_stdio_write_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+
+	(void)fd;
+	(void)events;
+	while (evbuffer_get_length(s->out) > 0) {
+		int n = evbuffer_write(s->out, s->out_fd);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if (!s->out_poll)
+					event_active(s->wev, EV_WRITE, 0);
+				return;
+			}
+			if (errno == EINTR)
+				continue;
+			evbuffer_drain(s->out, evbuffer_get_length(s->out));
+			snprintf(s->reason_buf, sizeof s->reason_buf,
+			    "write: %s", strerror(errno));
+			mcp_stdio_report(s, s->reason_buf);
+			return;
+		}
+	}
+	event_del(s->wev);
+	if (s->closing)
+		mcp_stdio_report(s, NULL);
+}
+
+static int
+mcp_stdio_send(struct mcp_transport *t, const char *json, size_t len,
+    const struct mcp_id *related, bool final)
+{
+	struct mcp_stdio *s = (struct mcp_stdio *)t;
+
+	(void)related;
+	(void)final;
+	if (s->closed)
+		return -1;
+	if (evbuffer_add(s->out, json, len) != 0 ||
+	    evbuffer_add(s->out, "\n", 1) != 0)
+		return -1;
+	/* Flush on the next loop turn, so replies made together go together. */
+	if (s->out_poll)
+		event_add(s->wev, NULL);
+	else
+		event_active(s->wev, EV_WRITE, 0);
+	return 0;
+}
+
+/* Child reaping: close stdin, wait, SIGTERM, wait, SIGKILL. */
+static void
+mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+	struct timeval tv = { 0, 10000 }, now;
+	int64_t elapsed;
+	int status;
+	pid_t r;
+
+	(void)fd;
+	(void)events;
+	r = waitpid(s->pid, &status, WNOHANG);
+	if (r == s->pid || (r < 0 && errno == ECHILD)) {
+		s->pid = 0;
+		return;
+	}
+	/* Count time, not ticks: a busy loop runs ticks late. */
+	event_base_gettimeofday_cached(s->base, &now);
+	timersub(&now, &s->reap_start, &now);
+	elapsed = (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000;
+	if (s->reap_stage == 0 && elapsed >= MCP_STDIO_GRACE_MS) {
+		kill(s->pid, SIGTERM);
+		s->reap_stage = 1;
+	} else if (s->reap_stage == 1 && elapsed >= 2 * MCP_STDIO_GRACE_MS) {
+		kill(s->pid, SIGKILL);
+		s->reap_stage = 2;
+	}
+	if (elapsed > 200)
+		tv.tv_usec = 50000;	/* most exit at once; then poll less */
+	event_add(s->reap_ev, &tv);
+}
+
+static void
+mcp_stdio_done_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+
+	(void)fd;
+	(void)events;
+	if (s->t.on_closed != NULL)
+		s->t.on_closed(s->t.arg, s->close_reason);
+}
+
+/* Stop everything and report the close once, from the loop. */
+static void
+mcp_stdio_report(struct mcp_stdio *s, const char *reason)
+{
+	if (s->reported)
+		return;
+	s->reported = true;
+	s->closed = true;
+	s->close_reason = reason;
+	event_del(s->rev);
+	event_del(s->wev);
+	if (s->spawned && s->pid > 0) {
+		struct timeval tv = { 0, 0 };
+
+		close(s->out_fd);	/* the child's stdin: EOF tells it to go */
+		s->out_fd = -1;
+		event_base_gettimeofday_cached(s->base, &s->reap_start);
+		event_add(s->reap_ev, &tv);
+	}
+	event_active(s->done_ev, 0, 0);
+}
+
+static void
+mcp_stdio_close(struct mcp_transport *t)
+{
+	struct mcp_stdio *s = (struct mcp_stdio *)t;
+
+	if (s->closing || s->reported)
+		return;
+	s->closing = true;
+	event_del(s->rev);
+	if (evbuffer_get_length(s->out) == 0)
+		mcp_stdio_report(s, NULL);
+}
+
+static void
+mcp_stdio_free(struct mcp_transport *t)
+{
+	struct mcp_stdio *s = (struct mcp_stdio *)t;
+
+	/* Last try to hand over what is queued, without blocking. */
+	if (s->out_fd >= 0 && evbuffer_get_length(s->out) > 0)
+		evbuffer_write(s->out, s->out_fd);
+	event_free(s->rev);
+	event_free(s->wev);
+	event_free(s->done_ev);
+	event_free(s->reap_ev);
+	evbuffer_free(s->out);
+	if (s->spawned) {
+		if (s->out_fd >= 0)
+			close(s->out_fd);
+		/* We cannot wait on the loop any more: give it a moment, then
+		 * be firm. */
+		if (s->pid > 0 && waitpid(s->pid, NULL, WNOHANG) == 0) {
+			usleep(20000);
+			if (waitpid(s->pid, NULL, WNOHANG) == 0) {
+				kill(s->pid, SIGTERM);
+				usleep(20000);
+				if (waitpid(s->pid, NULL, WNOHANG) == 0) {
+					kill(s->pid, SIGKILL);
+					waitpid(s->pid, NULL, 0);
+				}
+			}
+		}
+		close(s->in_fd);
+	} else {
+		if (s->in_flags != -1)
+			fcntl(s->in_fd, F_SETFL, s->in_flags);
+		if (s->out_fd >= 0 && s->out_flags != -1)
+			fcntl(s->out_fd, F_SETFL, s->out_flags);
+	}
+	free(s->buf);
+	free(s);
+}
+
+static const struct mcp_transport_ops mcp_stdio_ops = {
+	.name = "stdio",
+	.send = mcp_stdio_send,
+	.close = mcp_stdio_close,
+	.free = mcp_stdio_free,
+};
+
+static struct mcp_stdio *
+mcp_stdio_create(struct event_base *base, int in_fd, int out_fd,
+    const struct mcp_stdio_opts *opts)
+{
+	struct mcp_stdio *s = mcp_xcalloc(1, sizeof *s);
+
+	s->t.ops = &mcp_stdio_ops;
+	s->base = base;
+	if (opts != NULL)
+		s->opts = *opts;
+	if (s->opts.max_message == 0)
+		s->opts.max_message = MCP_STDIO_MAX_MESSAGE;
+	s->in_fd = in_fd;
+	s->out_fd = out_fd;
+	/* Read both before changing either: 0 and 1 often share one open
+	 * file (a terminal, a socket), and out_flags must not record the
+	 * O_NONBLOCK we set through in_fd. */
+	s->in_flags = fcntl(in_fd, F_GETFL);
+	s->out_flags = fcntl(out_fd, F_GETFL);
+	mcp_stdio_nonblock(in_fd);
+	mcp_stdio_nonblock(out_fd);
+	s->pid = -1;
+	s->out = evbuffer_new();
+	s->in_poll = mcp_stdio_pollable(in_fd);
+	s->out_poll = mcp_stdio_pollable(out_fd);
+	s->rev = s->in_poll ? event_new(base, in_fd, EV_READ | EV_PERSIST,
+	    mcp_stdio_read_cb, s) : event_new(base, -1, 0, mcp_stdio_read_cb, s);
+	s->wev = s->out_poll ? event_new(base, out_fd, EV_WRITE | EV_PERSIST,
+	    mcp_stdio_write_cb, s) : event_new(base, -1, 0, mcp_stdio_write_cb, s);
+	s->done_ev = event_new(base, -1, 0, mcp_stdio_done_cb, s);
+	s->reap_ev = event_new(base, -1, 0, mcp_stdio_reap_cb, s);
+	if (s->out == NULL || s->rev == NULL || s->wev == NULL ||
+	    s->done_ev == NULL || s->reap_ev == NULL)
+		abort();
+	s->cap = MCP_STDIO_READ_CHUNK;
+	s->buf = mcp_xmalloc(s->cap + 1);
+	if (s->in_poll)
+		event_add(s->rev, NULL);
+	else
+		event_active(s->rev, EV_READ, 0);
+	return s;
+}
+
+struct mcp_transport *
+mcp_stdio_new(struct event_base *base, int in_fd, int out_fd,
+    const struct mcp_stdio_opts *opts)
+{
+	return &mcp_stdio_create(base, in_fd, out_fd, opts)->t;
+}
+
+struct mcp_transport *
+mcp_stdio_spawn(struct event_base *base, char *const argv[],
+    const struct mcp_stdio_opts *opts, struct mcp_err *err)
+{
+	int to_child[2], from_child[2], status_pipe[2];
+	struct mcp_stdio *s;
+	pid_t pid;
+	int child_errno = 0;
+	ssize_t n;
+
+	if (argv == NULL || argv[0] == NULL) {
+		mcp_err_set(err, MCP_INVALID_PARAMS, "spawn: no command given");
+		return NULL;
+	}
+	if (pipe2(to_child, O_CLOEXEC) != 0)
+		goto fail0;
+	if (pipe2(from_child, O_CLOEXEC) != 0)
+		goto fail1;
+	if (pipe2(status_pipe, O_CLOEXEC) != 0)
+		goto fail2;
+	pid = fork();
+	if (pid < 0)
+		goto fail3;
+	if (pid == 0) {
+		/* Child: wire stdin/stdout, then exec; report exec errors. */
+		int in = to_child[0], out = from_child[1];
+
+		signal(SIGPIPE, SIG_DFL);
+		/* With our own 0 or 1 closed, a pipe may already sit there:
+		 * move out off 0 before dup2 clobbers it, and clear the
+		 * close-on-exec flag that dup2 onto itself would keep. */
+		if (out == 0 && (out = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0)
+			_exit(127);
+		if (in == 0)
+			fcntl(0, F_SETFD, 0);
+		else if (dup2(in, 0) < 0)
+			_exit(127);
+		if (out == 1)
+			fcntl(1, F_SETFD, 0);
+		else if (dup2(out, 1) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		child_errno = errno;
+		n = write(status_pipe[1], &child_errno, sizeof child_errno);
+		(void)n;
+		_exit(127);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	close(status_pipe[1]);
+	do
+		n = read(status_pipe[0], &child_errno, sizeof child_errno);
+	while (n < 0 && errno == EINTR);
+	close(status_pipe[0]);
+	if (n == (ssize_t)sizeof child_errno) {
+		waitpid(pid, NULL, 0);
+		close(to_child[1]);
+		close(from_child[0]);
+		mcp_err_set(err, MCP_CONNECTION_CLOSED, "cannot run '%s': %s",
+		    argv[0], strerror(child_errno));
+		return NULL;
+	}
+	s = mcp_stdio_create(base, from_child[0], to_child[1], opts);
+	s->spawned = true;
+	s->pid = pid;
+	return &s->t;
+
+fail3:
+	close(status_pipe[0]);
+	close(status_pipe[1]);
+fail2:
+	close(from_child[0]);
+	close(from_child[1]);
+fail1:
+	close(to_child[0]);
+	close(to_child[1]);
+fail0:
+	mcp_err_set(err, MCP_CONNECTION_CLOSED, "cannot start '%s': %s",
+	    argv[0], strerror(errno));
+	return NULL;
+}
+
+pid_t
+mcp_stdio_pid(const struct mcp_transport *t)
+{
+	const struct mcp_stdio *s = (const struct mcp_stdio *)t;
+
+	return s->spawned ? s->pid : -1;
+}

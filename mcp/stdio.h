@@ -1,0 +1,42 @@
+/*
+ * The stdio transport: newline-delimited JSON over a pair of non-blocking
+ * descriptors, either our own stdin/stdout (a server) or the pipes of a
+ * child process we spawned (a client).
+ *
+ * Programs using it should ignore SIGPIPE; a write to a closed pipe is then
+ * reported as a close, not a signal.
+ */
+#ifndef MCP_STDIO_H
+#define MCP_STDIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "log.h"
+#include "transport.h"
+
+struct event_base;
+
+#define MCP_STDIO_MAX_MESSAGE	(16u * 1024 * 1024)
+
+struct mcp_stdio_opts {
+	size_t max_message;		/* bytes per message; 0: 16 MiB */
+	const struct mcp_log *log;	/* borrowed; NULL: stderr */
+};
+
+/* A transport over in_fd (read) and out_fd (write); both are made
+ * non-blocking and restored and left open on free (they are borrowed). */
+struct mcp_transport *mcp_stdio_new(struct event_base *, int in_fd, int out_fd,
+    const struct mcp_stdio_opts *);
+
+/* Spawn argv[0] (searched in PATH) with argv; its stdin and stdout become the
+ * transport, its stderr is inherited. Returns NULL with err set when it
+ * cannot be started. Closing the transport closes the child's stdin, waits
+ * briefly, then sends SIGTERM and finally SIGKILL. */
+struct mcp_transport *mcp_stdio_spawn(struct event_base *, char *const argv[],
+    const struct mcp_stdio_opts *, struct mcp_err *err);
+/* The child's pid, or -1 for a plain descriptor pair. */
+pid_t mcp_stdio_pid(const struct mcp_transport *);
+
+#endif

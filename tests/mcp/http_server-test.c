@@ -1,0 +1,1441 @@
+/*
+ * Streamable HTTP server transport: a real server on 127.0.0.1:0 in the
+ * test's own loop, a tiny peer per session, and a raw HTTP/1.1 client on
+ * nonblocking sockets in the same loop. Each test is a transcript: what the
+ * client sends and what the server must answer.
+ */
+#include <sys/time.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <cjson/cJSON.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "mcp/http_server.h"
+#include "mcp/json.h"
+#include "mcp/peer.h"
+#include "tests/harness.h"
+
+#define MAX_SESS	16
+
+/* The application: sessions with a peer each. */
+
+struct sess {
+	struct app *app;
+	struct mcp_peer *peer;
+	bool closed;
+	bool reason_null;
+	char reason[200];
+	int notes;
+	char last_note[64];
+};
+
+struct app {
+	struct event_base *base;
+	struct mcp_http_server *srv;
+	struct mcp_log log;
+	int port;
+	bool refuse;
+	struct sess *sess[MAX_SESS];
+	int nsess;
+	struct mcp_request *held;
+	int logs_warned;
+};
+
+static void
+app_log(void *arg, enum mcp_log_level level, const char *msg)
+{
+	struct app *a = arg;
+
+	if (level >= MCP_LOG_WARNING)
+		a->logs_warned++;
+	if (getenv("HTTP_TEST_VERBOSE") != NULL)
+		fprintf(stderr, "  log %s: %s\n", mcp_log_level_name(level),
+		    msg);
+}
+
+static void
+app_request_cb(void *arg, struct mcp_request *req)
+{
+	struct sess *s = arg;
+	const char *method = mcp_request_method(req);
+	const cJSON *params = mcp_request_params(req);
+
+	if (strcmp(method, "initialize") == 0) {
+		if (cJSON_GetObjectItem(params, "fail") != NULL) {
+			mcp_request_fail(req, MCP_INVALID_PARAMS, "no", NULL);
+			return;
+		}
+		mcp_request_reply(req, mcp_json_parse_const(
+		    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+		    "\"serverInfo\":{\"name\":\"t\",\"version\":\"1\"}}"));
+	} else if (strcmp(method, "echo") == 0) {
+		mcp_request_reply(req, params != NULL ?
+		    cJSON_Duplicate(params, 1) : NULL);
+	} else if (strcmp(method, "slow") == 0) {
+		mcp_peer_notify_related(s->peer, mcp_request_id(req),
+		    "notifications/message", mcp_json_parse_const(
+		    "{\"level\":\"info\",\"data\":\"working\"}"));
+		mcp_request_reply(req, mcp_json_parse_const("{\"done\":true}"));
+	} else if (strcmp(method, "broadcast") == 0) {
+		const cJSON *n = cJSON_GetObjectItem(params, "n");
+		int i, count = cJSON_IsNumber(n) ? n->valueint : 1;
+
+		for (i = 0; i < count; i++) {
+			cJSON *p = cJSON_CreateObject();
+
+			mcp_json_add_num(p, "seq", i);
+			mcp_peer_notify(s->peer,
+			    "notifications/resources/list_changed", p);
+		}
+		mcp_request_reply(req, NULL);
+	} else if (strcmp(method, "hold") == 0) {
+		if (cJSON_IsTrue(cJSON_GetObjectItem(params, "sse")))
+			mcp_peer_notify_related(s->peer, mcp_request_id(req),
+			    "notifications/message", mcp_json_parse_const(
+			    "{\"level\":\"info\",\"data\":\"held\"}"));
+		s->app->held = req;
+	} else
+		mcp_request_fail(req, MCP_METHOD_NOT_FOUND, NULL, NULL);
+}
+
+static void
+app_notification_cb(void *arg, const char *method, const cJSON *params)
+{
+	struct sess *s = arg;
+
+	(void)params;
+	s->notes++;
+	snprintf(s->last_note, sizeof s->last_note, "%s", method);
+}
+
+static void
+app_closed_cb(void *arg, const char *reason)
+{
+	struct sess *s = arg;
+
+	s->closed = true;
+	s->reason_null = reason == NULL;
+	snprintf(s->reason, sizeof s->reason, "%s",
+	    reason != NULL ? reason : "");
+	/* An incoming request still held is over now. */
+	if (s->app->held != NULL &&
+	    mcp_request_peer(s->app->held) == s->peer) {
+		mcp_request_reply(s->app->held, NULL);
+		s->app->held = NULL;
+	}
+}
+
+static int
+app_session_cb(void *arg, struct mcp_transport *t)
+{
+	struct app *a = arg;
+	struct mcp_peer_opts po = { 0, 0, 0, &a->log };
+	struct sess *s;
+
+	CHECK_STR(t->ops->name, "http");
+	if (a->refuse || a->nsess == MAX_SESS)
+		return -1;
+	s = calloc(1, sizeof *s);
+	s->app = a;
+	s->peer = mcp_peer_new(a->base, t, &po);
+	mcp_peer_set_handlers(s->peer, app_request_cb, app_notification_cb, s);
+	mcp_peer_set_closed_cb(s->peer, app_closed_cb, s);
+	a->sess[a->nsess++] = s;
+	return 0;
+}
+
+static void
+app_start(struct app *a, struct mcp_http_opts *opts)
+{
+	struct mcp_http_opts def = { 0 };
+	struct mcp_err err = { 0, "" };
+
+	memset(a, 0, sizeof *a);
+	a->base = event_base_new();
+	a->log.fn = app_log;
+	a->log.arg = a;
+	a->log.level = MCP_LOG_DEBUG;
+	if (opts == NULL)
+		opts = &def;
+	opts->log = &a->log;
+	a->srv = mcp_http_server_new(a->base, opts, app_session_cb, a);
+	CHECK(mcp_http_server_port(a->srv) == -1);
+	CHECK_EQ_INT(mcp_http_server_listen(a->srv, "127.0.0.1:0", &err), 0);
+	a->port = mcp_http_server_port(a->srv);
+	CHECK(a->port > 0);
+}
+
+static void
+app_spin(struct app *a, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(a->base, &tv);
+	event_base_dispatch(a->base);
+}
+
+static void
+app_free_peers(struct app *a)
+{
+	int i;
+
+	if (a->held != NULL) {
+		mcp_request_reply(a->held, NULL);
+		a->held = NULL;
+	}
+	for (i = 0; i < a->nsess; i++) {
+		mcp_peer_free(a->sess[i]->peer);
+		free(a->sess[i]);
+	}
+	a->nsess = 0;
+}
+
+static void
+app_stop(struct app *a)
+{
+	mcp_http_server_free(a->srv);
+	a->srv = NULL;
+	app_spin(a, 10);
+	app_free_peers(a);
+	event_base_free(a->base);
+}
+
+/* The client: raw HTTP/1.1 on a bufferevent in the same loop. */
+
+struct conn {
+	struct bufferevent *bev;
+	struct evbuffer *in;
+	bool eof;
+	int status;
+	char *head;		/* status line and headers */
+	char *body;		/* decoded so far */
+	bool complete;
+};
+
+struct hreq {
+	const char *method;	/* NULL: POST */
+	const char *path;	/* NULL: /mcp */
+	const char *session;	/* Mcp-Session-Id */
+	const char *accept;	/* NULL: both types; "": none */
+	const char *ctype;	/* NULL: application/json; "": none */
+	const char *host;	/* NULL: 127.0.0.1:port; "": none */
+	const char *extra;	/* more header lines, each ending in \r\n */
+	const char *body;
+};
+
+/* Decode a chunked body as far as it goes; true at the last chunk. */
+static bool
+dechunk(const char *p, size_t n, struct evbuffer *out)
+{
+	const char *end = p + n;
+
+	for (;;) {
+		const char *crlf = NULL, *q;
+		unsigned long size;
+		char *e;
+
+		for (q = p; q + 1 < end; q++) {
+			if (q[0] == '\r' && q[1] == '\n') {
+				crlf = q;
+				break;
+			}
+		}
+		if (crlf == NULL)
+			return false;
+		size = strtoul(p, &e, 16);
+		if (size == 0)
+			return true;
+		if ((size_t)(end - crlf - 2) < size + 2)
+			return false;
+		evbuffer_add(out, crlf + 2, size);
+		p = crlf + 2 + size + 2;
+	}
+}
+
+static const char *
+conn_header(const struct conn *c, const char *name)
+{
+	static char value[256];
+	const char *p = c->head;
+	size_t n = strlen(name);
+
+	while (p != NULL && (p = strstr(p, "\r\n")) != NULL) {
+		p += 2;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1, *e;
+
+			while (*v == ' ')
+				v++;
+			e = strstr(v, "\r\n");
+			snprintf(value, sizeof value, "%.*s",
+			    (int)(e != NULL ? e - v : (long)strlen(v)), v);
+			return value;
+		}
+	}
+	return NULL;
+}
+
+static void
+conn_parse(struct conn *c)
+{
+	size_t n = evbuffer_get_length(c->in), blen;
+	char *raw = malloc(n + 1), *eoh, *start;
+	const char *te, *cl;
+
+	evbuffer_copyout(c->in, raw, n);
+	raw[n] = '\0';
+	if ((eoh = strstr(raw, "\r\n\r\n")) == NULL) {
+		c->complete = c->eof;
+		free(raw);
+		return;
+	}
+	free(c->head);
+	c->head = strndup(raw, (size_t)(eoh - raw) + 2);
+	c->status = atoi(raw + 9);
+	start = eoh + 4;
+	blen = n - (size_t)(start - raw);
+	free(c->body);
+	te = conn_header(c, "Transfer-Encoding");
+	if (te != NULL && strcasecmp(te, "chunked") == 0) {
+		struct evbuffer *out = evbuffer_new();
+		size_t olen;
+
+		c->complete = dechunk(start, blen, out) || c->eof;
+		olen = evbuffer_get_length(out);
+		c->body = malloc(olen + 1);
+		evbuffer_remove(out, c->body, olen);
+		c->body[olen] = '\0';
+		evbuffer_free(out);
+	} else if ((cl = conn_header(c, "Content-Length")) != NULL) {
+		size_t want = strtoul(cl, NULL, 10);
+
+		c->complete = blen >= want || c->eof;
+		c->body = strndup(start, blen < want ? blen : want);
+	} else {
+		c->complete = c->eof;
+		c->body = strndup(start, blen);
+	}
+	free(raw);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	evbuffer_add_buffer(c->in, bufferevent_get_input(bev));
+	conn_parse(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		c->eof = true;
+		conn_parse(c);
+	}
+}
+
+static struct conn *
+conn_open(struct app *a)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)a->port);
+	sin.sin_addr.s_addr = htonl(0x7f000001);
+	c->in = evbuffer_new();
+	c->bev = bufferevent_socket_new(a->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	bufferevent_socket_connect(c->bev, (struct sockaddr *)&sin, sizeof sin);
+	return c;
+}
+
+static void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	evbuffer_free(c->in);
+	free(c->head);
+	free(c->body);
+	free(c);
+}
+
+static void
+conn_send(struct app *a, struct conn *c, const struct hreq *r)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	const char *body = r->body != NULL ? r->body : "";
+	char host[64];
+
+	snprintf(host, sizeof host, "127.0.0.1:%d", a->port);
+	evbuffer_add_printf(out, "%s %s HTTP/1.1\r\n",
+	    r->method != NULL ? r->method : "POST",
+	    r->path != NULL ? r->path : "/mcp");
+	if (r->host == NULL || r->host[0] != '\0')
+		evbuffer_add_printf(out, "Host: %s\r\n",
+		    r->host != NULL ? r->host : host);
+	if (r->accept == NULL || r->accept[0] != '\0')
+		evbuffer_add_printf(out, "Accept: %s\r\n", r->accept != NULL ?
+		    r->accept : "application/json, text/event-stream");
+	if (r->body != NULL && (r->ctype == NULL || r->ctype[0] != '\0'))
+		evbuffer_add_printf(out, "Content-Type: %s\r\n",
+		    r->ctype != NULL ? r->ctype : "application/json");
+	if (r->session != NULL)
+		evbuffer_add_printf(out, "Mcp-Session-Id: %s\r\n", r->session);
+	if (r->extra != NULL)
+		evbuffer_add_printf(out, "%s", r->extra);
+	if (r->body != NULL || (r->method != NULL &&
+	    strcmp(r->method, "PUT") == 0))
+		evbuffer_add_printf(out, "Content-Length: %zu\r\n",
+		    strlen(body));
+	evbuffer_add_printf(out, "\r\n%s", body);
+}
+
+/* Run the loop until pred holds or ms pass; returns pred. */
+static bool
+run_until(struct app *a, bool (*pred)(void *), void *arg, int ms)
+{
+	struct timeval start, now;
+
+	gettimeofday(&start, NULL);
+	while (!pred(arg)) {
+		long elapsed;
+
+		gettimeofday(&now, NULL);
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_usec - start.tv_usec) / 1000;
+		if (elapsed >= ms)
+			return false;
+		app_spin(a, 5);
+	}
+	return true;
+}
+
+static bool
+conn_done(void *arg)
+{
+	return ((struct conn *)arg)->complete;
+}
+
+struct want {
+	struct conn *c;
+	const char *text;
+};
+
+static bool
+conn_has(void *arg)
+{
+	struct want *w = arg;
+
+	return w->c->body != NULL && strstr(w->c->body, w->text) != NULL;
+}
+
+static bool
+sess_closed(void *arg)
+{
+	return ((struct sess *)arg)->closed;
+}
+
+/* Send one request on a fresh connection and wait for the whole answer. */
+static struct conn *
+http_do(struct app *a, const struct hreq *r)
+{
+	struct conn *c = conn_open(a);
+
+	conn_send(a, c, r);
+	if (!run_until(a, conn_done, c, 3000))
+		fprintf(stderr, "  timed out waiting for a response\n");
+	return c;
+}
+
+static const char init_body[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+    "\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}";
+
+/* Initialize a session; returns its id (static) or NULL. */
+static const char *
+init_session(struct app *a)
+{
+	static char sid[64];
+	struct hreq r = { .body = init_body };
+	struct conn *c = http_do(a, &r);
+	const char *h = conn_header(c, "Mcp-Session-Id");
+
+	sid[0] = '\0';
+	if (c->status == 200 && h != NULL)
+		snprintf(sid, sizeof sid, "%s", h);
+	conn_free(c);
+	return sid[0] != '\0' ? sid : NULL;
+}
+
+/* The JSON error body of c: code, and whether it carries an id. */
+static int
+error_code(const struct conn *c, bool *has_id)
+{
+	cJSON *root = cJSON_Parse(c->body != NULL ? c->body : "");
+	cJSON *err = cJSON_GetObjectItem(root, "error");
+	cJSON *code = cJSON_GetObjectItem(err, "code");
+	int rc = cJSON_IsNumber(code) ? code->valueint : 0;
+
+	if (has_id != NULL)
+		*has_id = cJSON_GetObjectItem(root, "id") != NULL;
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* Tests */
+
+static void
+test_initialize_creates_session(void)
+{
+	struct app a;
+	struct hreq r = { .body = init_body };
+	struct conn *c;
+	const char *sid;
+	size_t i;
+
+	app_start(&a, NULL);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK_STR(conn_header(c, "Content-Type"), "application/json");
+	sid = conn_header(c, "Mcp-Session-Id");
+	CHECK(sid != NULL && strlen(sid) == 32);
+	for (i = 0; sid != NULL && sid[i] != '\0'; i++)
+		CHECK(strchr("0123456789abcdef", sid[i]) != NULL);
+	CHECK_CONTAINS(c->body, "\"protocolVersion\":\"2025-11-25\"");
+	CHECK_CONTAINS(c->body, "\"id\":1");
+	CHECK_EQ_INT(a.nsess, 1);
+	conn_free(c);
+	/* Each initialize is a new session with a new id. */
+	c = http_do(&a, &r);
+	CHECK(conn_header(c, "Mcp-Session-Id") != NULL &&
+	    strlen(conn_header(c, "Mcp-Session-Id")) == 32);
+	CHECK_EQ_INT(a.nsess, 2);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_json_reply(void)
+{
+	struct app a;
+	const char *sid;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	sid = init_session(&a);
+	CHECK(sid != NULL);
+	r.session = sid;
+	r.extra = "MCP-Protocol-Version: 2025-11-25\r\n";
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":\"e1\",\"method\":\"echo\","
+	    "\"params\":{\"x\":42}}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK_STR(conn_header(c, "Content-Type"), "application/json");
+	CHECK_STR(conn_header(c, "Mcp-Session-Id"), sid);
+	CHECK_STR(c->body,
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"e1\",\"result\":{\"x\":42}}");
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_sse_reply(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+	const char *note, *resp;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK_STR(conn_header(c, "Content-Type"), "text/event-stream");
+	CHECK_STR(conn_header(c, "Cache-Control"), "no-cache");
+	CHECK_STR(conn_header(c, "X-Accel-Buffering"), "no");
+	CHECK(conn_header(c, "Mcp-Session-Id") != NULL);
+	CHECK(c->complete);
+	note = c->body != NULL ? strstr(c->body, "notifications/message") :
+	    NULL;
+	resp = c->body != NULL ? strstr(c->body, "\"result\":{\"done\":true}") :
+	    NULL;
+	CHECK(note != NULL && resp != NULL && note < resp);
+	CHECK_CONTAINS(c->body, "event: message\nid: 1\ndata: {");
+	CHECK_CONTAINS(c->body, "event: message\nid: 2\ndata: {\"jsonrpc\":"
+	    "\"2.0\",\"id\":5,\"result\"");
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_notification_202(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\","
+	    "\"method\":\"notifications/initialized\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 202);
+	CHECK_STR(c->body, "");
+	CHECK(conn_header(c, "Mcp-Session-Id") != NULL);
+	CHECK_EQ_INT(a.sess[0]->notes, 1);
+	CHECK_STR(a.sess[0]->last_note, "notifications/initialized");
+	conn_free(c);
+	/* A response from the client (to a request we never sent) too. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{}}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 202);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_missing_session_400(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+	bool has_id;
+
+	app_start(&a, NULL);
+	init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_CONTAINS(c->body,
+	    "Bad Request: Mcp-Session-Id header is required");
+	CHECK(error_code(c, &has_id) != 0);
+	CHECK(!has_id);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_unknown_session_404(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	init_session(&a);
+	r.session = "00000000000000000000000000000000";
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 404);
+	CHECK_EQ_INT(error_code(c, NULL), -32001);
+	CHECK_CONTAINS(c->body, "Session not found");
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_initialize_with_session_400(void)
+{
+	struct app a;
+	struct hreq r = { .body = init_body };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_EQ_INT(error_code(c, NULL), -32600);
+	CHECK_EQ_INT(a.nsess, 1);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_bad_json_400(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+	bool has_id = true;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":3,";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_EQ_INT(error_code(c, &has_id), -32700);
+	CHECK(!has_id);
+	conn_free(c);
+	/* Not UTF-8. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"method\":\"a\xff\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_EQ_INT(error_code(c, NULL), -32700);
+	conn_free(c);
+	/* No session needed to be told the body is unreadable. */
+	r.session = NULL;
+	r.body = "nonsense";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_EQ_INT(error_code(c, NULL), -32700);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_batch_400(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}]";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_EQ_INT(error_code(c, NULL), -32600);
+	CHECK_CONTAINS(c->body, "batch requests are not supported");
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_content_type_415(void)
+{
+	struct app a;
+	struct hreq r = { .body = init_body, .ctype = "text/plain" };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 415);
+	CHECK_EQ_INT(a.nsess, 0);
+	conn_free(c);
+	r.ctype = "";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 415);
+	conn_free(c);
+	r.ctype = "Application/JSON; charset=utf-8";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_accept_406(void)
+{
+	struct app a;
+	struct hreq r = { .body = init_body };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.accept = "";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 406);
+	conn_free(c);
+	r.accept = "application/json";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 406);
+	conn_free(c);
+	r.accept = "text/event-stream, application/json;q=0";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 406);
+	conn_free(c);
+	CHECK_EQ_INT(a.nsess, 0);
+	r.accept = "*/*";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	r.accept = "application/*;q=0.9, text/*";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_oversize_413(void)
+{
+	struct app a;
+	struct mcp_http_opts o = { .max_body = 1024 };
+	struct hreq r = { 0 };
+	struct conn *c;
+	char *big = malloc(4096);
+
+	app_start(&a, &o);
+	snprintf(big, 4096, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\","
+	    "\"params\":{\"pad\":\"%03000d\"}}", 0);
+	r.body = big;
+	r.session = init_session(&a);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 413);
+	conn_free(c);
+	/* Chunked bodies meet the same limit. */
+	r.body = NULL;
+	r.extra = "Transfer-Encoding: chunked\r\n"
+	    "Content-Type: application/json\r\n\r\n"
+	    "800\r\n";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	evbuffer_add(bufferevent_get_output(c->bev), big, 2048);
+	evbuffer_add_printf(bufferevent_get_output(c->bev), "\r\n0\r\n\r\n");
+	run_until(&a, conn_done, c, 3000);
+	CHECK_EQ_INT(c->status, 413);
+	conn_free(c);
+	free(big);
+	app_stop(&a);
+}
+
+static void
+test_protocol_version_400(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}";
+	r.extra = "MCP-Protocol-Version: 1999-01-01\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_CONTAINS(c->body, "Unsupported protocol version");
+	CHECK_CONTAINS(c->body,
+	    "2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05");
+	conn_free(c);
+	r.extra = "MCP-Protocol-Version: 2024-11-05\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_origin_and_host_403(void)
+{
+	struct app a;
+	const char *const allowed[] = { "https://app.example", NULL };
+	struct mcp_http_opts o = { .allowed_origins = allowed };
+	struct hreq r = { .body = init_body };
+	struct conn *c;
+	char host[64];
+
+	app_start(&a, &o);
+	r.extra = "Origin: http://evil.example.com\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	CHECK(error_code(c, NULL) != 0);
+	conn_free(c);
+	r.extra = "Origin: http://localhost.evil.com\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	conn_free(c);
+	r.extra = "Origin: null\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	conn_free(c);
+	/* What the conformance suite sends: both Host and Origin evil. */
+	r.extra = "Origin: http://evil.example.com\r\n";
+	r.host = "evil.example.com";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	conn_free(c);
+	r.extra = NULL;
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	conn_free(c);
+	r.host = "";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 403);
+	conn_free(c);
+	CHECK_EQ_INT(a.nsess, 0);
+
+	snprintf(host, sizeof host, "localhost:%d", a.port);
+	r.host = host;
+	r.extra = "Origin: http://localhost:5173\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	r.host = "[::1]:8080";
+	r.extra = "Origin: https://127.0.0.1\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	r.host = NULL;
+	r.extra = "Origin: https://app.example\r\n";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	CHECK_EQ_INT(a.nsess, 3);
+	app_stop(&a);
+}
+
+static void
+test_get_stream_receives_queued(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *c, *get;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	/* Sent before any GET: queued. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"broadcast\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK(strstr(c->body, "list_changed") == NULL);
+	conn_free(c);
+
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "list_changed";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_EQ_INT(get->status, 200);
+	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
+	CHECK_STR(conn_header(get, "Mcp-Session-Id"), g.session);
+	CHECK_CONTAINS(get->body, ": stream open\n\n");
+	CHECK_CONTAINS(get->body, "event: message\nid: 1\ndata: {\"jsonrpc\":"
+	    "\"2.0\",\"method\":\"notifications/resources/list_changed\"");
+	CHECK(!get->complete);
+
+	/* Sent while the GET is open: live. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"broadcast\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	w.text = "id: 2\n";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	/* A second GET is refused while the first is open. */
+	c = http_do(&a, &g);
+	CHECK_EQ_INT(c->status, 409);
+	conn_free(c);
+	conn_free(get);
+	app_stop(&a);
+}
+
+static void
+test_get_queue_is_bounded(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream",
+	    .extra = "Last-Event-ID: 17\r\n" };
+	struct conn *c, *get;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"broadcast\","
+	    "\"params\":{\"n\":1005}}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	CHECK(a.logs_warned > 0);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "\"seq\":1004}";
+	CHECK(run_until(&a, conn_has, &w, 3000));
+	/* The five oldest went; the rest arrive in order. */
+	CHECK(strstr(get->body, "\"seq\":4}") == NULL);
+	CHECK_CONTAINS(get->body, "id: 1\ndata: {\"jsonrpc\":\"2.0\","
+	    "\"method\":\"notifications/resources/list_changed\","
+	    "\"params\":{\"seq\":5}}");
+	CHECK_CONTAINS(get->body, "id: 1000\n");
+	CHECK(strstr(get->body, "id: 1001\n") == NULL);
+	conn_free(get);
+	app_stop(&a);
+}
+
+static void
+test_get_errors(void)
+{
+	struct app a;
+	struct hreq g = { .method = "GET", .accept = "text/event-stream" };
+	struct conn *c;
+	const char *sid;
+
+	app_start(&a, NULL);
+	sid = init_session(&a);
+	c = http_do(&a, &g);
+	CHECK_EQ_INT(c->status, 400);
+	conn_free(c);
+	g.session = "ffffffffffffffffffffffffffffffff";
+	c = http_do(&a, &g);
+	CHECK_EQ_INT(c->status, 404);
+	conn_free(c);
+	g.session = sid;
+	g.accept = "application/json";
+	c = http_do(&a, &g);
+	CHECK_EQ_INT(c->status, 406);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_delete_ends_session(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, d = { .method = "DELETE" };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = d.session = init_session(&a);
+	c = http_do(&a, &d);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	CHECK(run_until(&a, sess_closed, a.sess[0], 1000));
+	CHECK(a.sess[0]->reason_null);
+	CHECK(mcp_peer_is_closed(a.sess[0]->peer));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 404);
+	conn_free(c);
+	c = http_do(&a, &d);
+	CHECK_EQ_INT(c->status, 404);
+	conn_free(c);
+	d.session = NULL;
+	c = http_do(&a, &d);
+	CHECK_EQ_INT(c->status, 400);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_method_405(void)
+{
+	struct app a;
+	struct hreq r = { .method = "PUT", .body = "{}" };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 405);
+	CHECK_STR(conn_header(c, "Allow"), "GET, POST, DELETE");
+	conn_free(c);
+	r.method = "PATCH";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 405);
+	conn_free(c);
+	r.method = "POST";
+	r.path = "/other";
+	r.body = init_body;
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 404);
+	CHECK_EQ_INT(a.nsess, 0);
+	conn_free(c);
+	r.path = "/mcp?x=1";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_disconnect_mid_sse(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *c, *get;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
+	    "\"params\":{\"sse\":true}}";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	w.c = c;
+	w.text = "\"held\"";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(a.held != NULL);
+	conn_free(c);
+	app_spin(&a, 50);
+	/* The answer has nowhere to go: dropped, and the session lives on. */
+	mcp_request_reply(a.held, NULL);
+	a.held = NULL;
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+
+	/* With a GET stream open the late answer goes there. */
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = ": stream open";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"hold\","
+	    "\"params\":{\"sse\":true}}";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	w.c = c;
+	w.text = "\"held\"";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	conn_free(c);
+	app_spin(&a, 50);
+	mcp_request_reply(a.held, mcp_json_parse_const("{\"late\":1}"));
+	a.held = NULL;
+	w.c = get;
+	w.text = "\"id\":9,\"result\":{\"late\":1}";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	/* The GET stream going away queues later messages again. */
+	conn_free(get);
+	app_spin(&a, 50);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"broadcast\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "list_changed";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	conn_free(get);
+	app_stop(&a);
+}
+
+static void
+test_disconnect_pending_json(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	app_spin(&a, 50);
+	CHECK(a.held != NULL);
+	conn_free(c);
+	app_spin(&a, 50);
+	mcp_request_reply(a.held, NULL);
+	a.held = NULL;
+	app_spin(&a, 50);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_cancel_ends_stream(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *held, *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
+	held = conn_open(&a);
+	conn_send(&a, held, &r);
+	app_spin(&a, 50);
+	CHECK(a.held != NULL);
+	r.body = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+	    "\"params\":{\"requestId\":7}}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 202);
+	conn_free(c);
+	CHECK(a.held != NULL && mcp_request_cancelled(a.held));
+	CHECK(run_until(&a, conn_done, held, 2000));
+	CHECK_EQ_INT(held->status, 200);
+	CHECK_STR(conn_header(held, "Content-Type"), "text/event-stream");
+	CHECK_STR(held->body, "");
+	conn_free(held);
+	mcp_request_reply(a.held, NULL);
+	a.held = NULL;
+	app_stop(&a);
+}
+
+static void
+test_duplicate_id_400(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *held, *c;
+
+	app_start(&a, NULL);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
+	held = conn_open(&a);
+	conn_send(&a, held, &r);
+	app_spin(&a, 50);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	CHECK_CONTAINS(c->body, "\"id\":7");
+	conn_free(c);
+	mcp_request_reply(a.held, mcp_json_parse_const("{\"first\":1}"));
+	a.held = NULL;
+	CHECK(run_until(&a, conn_done, held, 2000));
+	CHECK_CONTAINS(held->body, "\"first\":1");
+	conn_free(held);
+	app_stop(&a);
+}
+
+static void
+test_transport_close(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *held, *get, *c;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = ": stream open";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
+	held = conn_open(&a);
+	conn_send(&a, held, &r);
+	app_spin(&a, 50);
+	CHECK(a.held != NULL);
+	mcp_peer_close(a.sess[0]->peer);
+	CHECK(!a.sess[0]->closed);	/* reported from the loop */
+	CHECK(run_until(&a, sess_closed, a.sess[0], 1000));
+	CHECK(a.sess[0]->reason_null);
+	CHECK(run_until(&a, conn_done, held, 2000));
+	CHECK_EQ_INT(held->status, 200);
+	CHECK_EQ_INT(error_code(held, NULL), -32000);
+	CHECK(run_until(&a, conn_done, get, 2000));
+	CHECK_EQ_INT(mcp_peer_notify(a.sess[0]->peer, "notifications/x", NULL),
+	    -1);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 404);
+	conn_free(c);
+	conn_free(held);
+	conn_free(get);
+	app_stop(&a);
+}
+
+static void
+test_initialize_failure_ends_session(void)
+{
+	struct app a;
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, NULL);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+	    "\"params\":{\"fail\":true}}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK_CONTAINS(c->body, "\"error\"");
+	CHECK(conn_header(c, "Mcp-Session-Id") == NULL);
+	conn_free(c);
+	CHECK_EQ_INT(a.nsess, 1);
+	CHECK(run_until(&a, sess_closed, a.sess[0], 1000));
+	app_stop(&a);
+}
+
+static void
+test_max_sessions_503(void)
+{
+	struct app a;
+	struct mcp_http_opts o = { .max_sessions = 1 };
+	struct hreq r = { .body = init_body };
+	struct conn *c;
+
+	app_start(&a, &o);
+	CHECK(init_session(&a) != NULL);
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 503);
+	conn_free(c);
+	CHECK_EQ_INT(a.nsess, 1);
+	app_stop(&a);
+
+	/* The application may refuse too. */
+	app_start(&a, NULL);
+	a.refuse = true;
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 503);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_server_free_with_live_sessions(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *held, *sse, *get;
+	struct want w;
+	int i;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	CHECK(init_session(&a) != NULL);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = ": stream open";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
+	    "\"params\":{\"sse\":true}}";
+	sse = conn_open(&a);
+	conn_send(&a, sse, &r);
+	w.c = sse;
+	w.text = "\"held\"";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"hold\"}";
+	held = conn_open(&a);
+	conn_send(&a, held, &r);
+	app_spin(&a, 50);
+
+	mcp_http_server_free(a.srv);
+	a.srv = NULL;
+	for (i = 0; i < a.nsess; i++)
+		CHECK(run_until(&a, sess_closed, a.sess[i], 1000));
+	CHECK_STR(a.sess[0]->reason, "server shutting down");
+	CHECK(run_until(&a, conn_done, get, 1000));
+	CHECK(run_until(&a, conn_done, sse, 1000));
+	CHECK(run_until(&a, conn_done, held, 1000));
+	/* Sending on a transport whose server is gone fails cleanly. */
+	CHECK_EQ_INT(mcp_peer_notify(a.sess[1]->peer, "notifications/x", NULL),
+	    -1);
+	conn_free(held);
+	conn_free(sse);
+	conn_free(get);
+	app_free_peers(&a);
+	event_base_free(a.base);
+}
+
+static void
+test_idle_timeout_ends_session(void)
+{
+	struct app a;
+	struct mcp_http_opts o = { .session_idle_ms = 250 };
+	struct hreq r = { 0 };
+	struct conn *c;
+
+	app_start(&a, &o);
+	r.session = init_session(&a);
+	/* Requests keep it alive. */
+	app_spin(&a, 60);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	conn_free(c);
+	app_spin(&a, 60);
+	CHECK(!a.sess[0]->closed);
+	CHECK(run_until(&a, sess_closed, a.sess[0], 1000));
+	CHECK(!a.sess[0]->reason_null);
+	CHECK_CONTAINS(a.sess[0]->reason, "expired");
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 404);
+	conn_free(c);
+	app_stop(&a);
+}
+
+static void
+test_listen_addresses(void)
+{
+	struct event_base *base = event_base_new();
+	struct mcp_http_server *srv;
+	struct mcp_log quiet = { NULL, NULL, MCP_LOG_EMERGENCY, NULL };
+	struct mcp_http_opts o = { .log = &quiet };
+	struct mcp_err err = { 0, "" };
+	const char *bad[] = { "127.0.0.1", "example.com:80", "1.2.3.4:99999",
+	    "[::1]", ":", ":x", "127.0.0.1:-1", "[::1:80", NULL };
+	int i;
+
+	srv = mcp_http_server_new(base, &o, app_session_cb, NULL);
+	for (i = 0; bad[i] != NULL; i++) {
+		mcp_err_clear(&err);
+		CHECK_EQ_INT(mcp_http_server_listen(srv, bad[i], &err), -1);
+		CHECK_CONTAINS(err.msg, "bad listen address");
+	}
+	mcp_err_clear(&err);
+	CHECK_EQ_INT(mcp_http_server_listen(srv, ":0", &err), 0);
+	CHECK(mcp_http_server_port(srv) > 0);
+	mcp_err_clear(&err);
+	CHECK_EQ_INT(mcp_http_server_listen(srv, ":0", &err), -1);
+	CHECK_CONTAINS(err.msg, "already listening");
+	mcp_http_server_free(srv);
+
+	/* IPv6 loopback, when the machine has it. */
+	srv = mcp_http_server_new(base, &o, app_session_cb, NULL);
+	mcp_err_clear(&err);
+	if (mcp_http_server_listen(srv, "[::1]:0", &err) == 0)
+		CHECK(mcp_http_server_port(srv) > 0);
+	else
+		CHECK_CONTAINS(err.msg, "cannot listen on [::1]:0");
+	mcp_http_server_free(srv);
+	mcp_http_server_free(NULL);
+	event_base_free(base);
+}
+
+int
+main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	HARNESS_BEGIN("http_server");
+	TEST(test_initialize_creates_session);
+	TEST(test_json_reply);
+	TEST(test_sse_reply);
+	TEST(test_notification_202);
+	TEST(test_missing_session_400);
+	TEST(test_unknown_session_404);
+	TEST(test_initialize_with_session_400);
+	TEST(test_bad_json_400);
+	TEST(test_batch_400);
+	TEST(test_content_type_415);
+	TEST(test_accept_406);
+	TEST(test_oversize_413);
+	TEST(test_protocol_version_400);
+	TEST(test_origin_and_host_403);
+	TEST(test_get_stream_receives_queued);
+	TEST(test_get_queue_is_bounded);
+	TEST(test_get_errors);
+	TEST(test_delete_ends_session);
+	TEST(test_method_405);
+	TEST(test_disconnect_mid_sse);
+	TEST(test_disconnect_pending_json);
+	TEST(test_cancel_ends_stream);
+	TEST(test_duplicate_id_400);
+	TEST(test_transport_close);
+	TEST(test_initialize_failure_ends_session);
+	TEST(test_max_sessions_503);
+	TEST(test_server_free_with_live_sessions);
+	TEST(test_idle_timeout_ends_session);
+	TEST(test_listen_addresses);
+	return HARNESS_END();
+}
