@@ -13,8 +13,22 @@
  * we never touch it again. The program must ignore SIGPIPE: evhttp writes
  * with writev.
  *
- * Resumption: a GET carrying Last-Event-ID is accepted, but there is no
- * replay store; the stream continues with what is queued for it.
+ * Resumption. A stream is the logical SSE stream of one request (numbered
+ * from 1 in the session) or the standalone GET stream (number 0); its HTTP
+ * response may come and go. Event ids are "<stream>-<seq>", seq counting
+ * every event of the session, so ids increase and name their stream. Every
+ * event sent is kept in a bounded per-session replay store. Sessions that
+ * negotiated 2025-11-25 or later start each new SSE stream with a priming
+ * event (an id, retry: and empty data), so the client can always resume.
+ * When the client goes away from a request's SSE stream, or the server ends
+ * it (mcp_http_close_stream, SEP-1699 polling), the stream stays, parked:
+ * the request's later messages go only to the store. GET with Last-Event-ID
+ * replays the stored events of that stream after that id, then, if the
+ * request is still running, carries its later messages and ends after its
+ * answer; a resumed GET stream goes on as the standalone stream. An id we
+ * never issued gets 400; a stream that has a reader already, 409. An id
+ * older than the store replays what is left of its stream (some events may
+ * be lost; we log it).
  */
 #include <sys/queue.h>
 #include <sys/random.h>
@@ -50,6 +64,10 @@
 #define MCP_HTTP_MAX_PIPELINED	(64 * 1024)	/* read ahead while streaming */
 #define MCP_HTTP_IO_TIMEOUT	60		/* seconds, reading a request */
 #define MCP_HTTP_SID_BYTES	16		/* 32 hex characters */
+#define MCP_HTTP_REPLAY_EVENTS	1024		/* kept per session */
+#define MCP_HTTP_REPLAY_BYTES	(4 * 1024 * 1024)
+#define MCP_HTTP_RETRY_MS	1000
+#define MCP_HTTP_PRIMING_SINCE	"2025-11-25"	/* first version with priming */
 
 /* Statuses evhttp has no names for. */
 #define MCP_HTTP_ACCEPTED	202
@@ -74,14 +92,27 @@ struct mcp_http_msg {
 	char json[];
 };
 
-/* A held request whose reply is pending or streaming. */
+/* An SSE event kept for resumption. */
+struct mcp_http_event {
+	TAILQ_ENTRY(mcp_http_event) entry;
+	uint64_t stream;		/* 0: the standalone stream */
+	uint64_t seq;
+	size_t len;
+	char json[];
+};
+
+/* A request whose reply is pending or streaming, or the GET stream. req is
+ * the HTTP response carrying it: never NULL unless sse (then the stream is
+ * parked until a GET resumes it or the request ends); with sse its
+ * event-stream reply has begun. */
 struct mcp_http_stream {
 	TAILQ_ENTRY(mcp_http_stream) entry;
 	struct mcp_http_session *s;
 	struct evhttp_request *req;	/* NULL once let go */
 	struct mcp_id id;		/* POST: the request answered (owned) */
+	uint64_t no;			/* stream number in event ids */
 	bool standalone;		/* the GET stream */
-	bool sse;			/* the event-stream reply has begun */
+	bool sse;			/* an event stream */
 	bool init;			/* answers initialize */
 	bool dropping;			/* over the backlog: dropping */
 };
@@ -98,7 +129,17 @@ struct mcp_http_session {
 	TAILQ_HEAD(, mcp_http_msg) queue;
 	unsigned nqueue;
 	unsigned ndropped;		/* oldest dropped since the last GET */
-	uint64_t last_event;		/* SSE id, unique in the session */
+	uint64_t last_event;		/* seq of the latest event id */
+	uint64_t last_stream;		/* number of the latest POST stream */
+	bool prime;			/* send priming events (2025-11-25+) */
+
+	TAILQ_HEAD(, mcp_http_event) events;	/* replay store, oldest first */
+	unsigned nevents;
+	size_t event_bytes;
+	uint64_t evicted;		/* latest seq dropped from the store */
+	unsigned max_events;
+	size_t max_event_bytes;
+	int retry_ms;
 
 	struct event *done_ev;		/* reports the close from the loop */
 	struct event *idle_ev;
@@ -120,6 +161,9 @@ struct mcp_http_server {
 	const struct mcp_log *log;
 	mcp_http_session_cb cb;
 	void *arg;
+	unsigned replay_events;
+	size_t replay_bytes;
+	int retry_ms;
 
 	TAILQ_HEAD(, mcp_http_session) sessions;
 	unsigned nsessions;
@@ -409,11 +453,20 @@ mcp_http_bev(struct evhttp_request *req)
 static size_t
 mcp_http_backlog(struct mcp_http_stream *st)
 {
-	struct bufferevent *bev = mcp_http_bev(st->req);
+	struct bufferevent *bev;
 
-	if (bev == NULL)
+	if (st->req == NULL || (bev = mcp_http_bev(st->req)) == NULL)
 		return 0;
 	return evbuffer_get_length(bufferevent_get_output(bev));
+}
+
+/* The client is gone from st: an event stream of a request waits for a
+ * resume (its messages go to the store), anything else is over. */
+static void
+mcp_http_stream_lost(struct mcp_http_stream *st)
+{
+	if (!st->sse || st->standalone)
+		mcp_http_stream_free(st);
 }
 
 /* evhttp finished the request without us (it answered an error itself). */
@@ -426,7 +479,7 @@ mcp_http_stream_complete_cb(struct evhttp_request *req, void *arg)
 	if (evcon != NULL)
 		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	st->req = NULL;
-	mcp_http_stream_free(st);
+	mcp_http_stream_lost(st);
 }
 
 /* The connection is going away with our request on it. */
@@ -453,10 +506,21 @@ mcp_http_stream_close_cb(struct evhttp_connection *evcon, void *arg)
 	} else {
 		mcp_logf(st->s->log, MCP_LOG_DEBUG,
 		    "http: session %.8s: client closed the stream of request "
-		    "%s", st->s->id, mcp_id_format(&st->id, idbuf,
-		    sizeof idbuf));
+		    "%s%s", st->s->id, mcp_id_format(&st->id, idbuf,
+		    sizeof idbuf), st->sse ? "; keeping its messages for a "
+		    "resume" : "");
 	}
-	mcp_http_stream_free(st);
+	mcp_http_stream_lost(st);
+}
+
+/* Carry st on req from now on. */
+static void
+mcp_http_stream_attach(struct mcp_http_stream *st, struct evhttp_request *req)
+{
+	st->req = req;
+	evhttp_request_set_on_complete_cb(req, mcp_http_stream_complete_cb, st);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    mcp_http_stream_close_cb, st);
 }
 
 static struct mcp_http_stream *
@@ -466,15 +530,12 @@ mcp_http_stream_new(struct mcp_http_session *s, struct evhttp_request *req,
 	struct mcp_http_stream *st = mcp_xcalloc(1, sizeof *st);
 
 	st->s = s;
-	st->req = req;
 	if (id != NULL)
 		mcp_id_copy(&st->id, id);
 	else
 		st->standalone = true;
 	TAILQ_INSERT_TAIL(&s->streams, st, entry);
-	evhttp_request_set_on_complete_cb(req, mcp_http_stream_complete_cb, st);
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    mcp_http_stream_close_cb, st);
+	mcp_http_stream_attach(st, req);
 	return st;
 }
 
@@ -517,17 +578,24 @@ mcp_http_stream_free(struct mcp_http_stream *st)
 }
 
 static void
-mcp_http_stream_start(struct mcp_http_stream *st)
+mcp_http_sse_headers(struct evhttp_request *req)
 {
-	struct evkeyvalq *h = mcp_http_out(st->req);
-	struct bufferevent *bev;
-	struct timeval wtv = { MCP_HTTP_IO_TIMEOUT, 0 };
+	struct evkeyvalq *h = mcp_http_out(req);
 
 	evhttp_add_header(h, "Content-Type", "text/event-stream");
 	evhttp_add_header(h, "Cache-Control", "no-cache");
 	evhttp_add_header(h, "X-Accel-Buffering", "no");
+}
+
+/* Begin the event-stream reply on st->req. */
+static void
+mcp_http_stream_begin(struct mcp_http_stream *st)
+{
+	struct bufferevent *bev;
+	struct timeval wtv = { MCP_HTTP_IO_TIMEOUT, 0 };
+
+	mcp_http_sse_headers(st->req);
 	evhttp_send_reply_start(st->req, HTTP_OK, NULL);
-	st->sse = true;
 	/* A stream may stay quiet for hours: no read timeout, but a client
 	 * that stops reading still times out on writes. Whatever it sends
 	 * meanwhile is read only up to a limit. */
@@ -550,18 +618,38 @@ mcp_http_stream_write(struct mcp_http_stream *st, const char *data, size_t len)
 	evbuffer_free(b);
 }
 
-/* One SSE event; a line break in the text starts another data line. */
+/* Turn st (not yet SSE, its request held) into a numbered event stream.
+ * With prime, a session that can resume gets the priming event first: an
+ * id to resume from even if nothing else is ever sent, and the delay. */
 static void
-mcp_http_stream_event(struct mcp_http_stream *st, const char *json,
-    size_t len)
+mcp_http_stream_start(struct mcp_http_stream *st, bool prime)
 {
-	struct evbuffer *b = evbuffer_new();
+	struct mcp_http_session *s = st->s;
+	char buf[128];
+	int n;
+
+	if (!st->standalone)
+		st->no = ++s->last_stream;
+	st->sse = true;
+	mcp_http_stream_begin(st);
+	if (prime && s->prime) {
+		n = snprintf(buf, sizeof buf, "id: %" PRIu64 "-%" PRIu64
+		    "\nretry: %d\ndata: \n\n", st->no, ++s->last_event,
+		    s->retry_ms);
+		mcp_http_stream_write(st, buf, (size_t)n);
+	}
+}
+
+/* One SSE event into b; a line break in the text starts another data
+ * line. */
+static void
+mcp_http_format_event(struct evbuffer *b, uint64_t no, uint64_t seq,
+    const char *json, size_t len)
+{
 	const char *p = json, *end = json + len;
 
-	if (b == NULL)
-		abort();
-	evbuffer_add_printf(b, "event: message\nid: %" PRIu64 "\n",
-	    ++st->s->last_event);
+	evbuffer_add_printf(b, "event: message\nid: %" PRIu64 "-%" PRIu64
+	    "\n", no, seq);
 	for (;;) {
 		const char *e = p;
 
@@ -575,11 +663,87 @@ mcp_http_stream_event(struct mcp_http_stream *st, const char *json,
 		p = e + (e[0] == '\r' && e + 1 < end && e[1] == '\n' ? 2 : 1);
 	}
 	evbuffer_add(b, "\n", 1);
+}
+
+/* Keep an event for resumption, dropping the oldest over the limits (the
+ * newest is always kept). */
+static void
+mcp_http_store_add(struct mcp_http_session *s, uint64_t no, uint64_t seq,
+    const char *json, size_t len)
+{
+	struct mcp_http_event *e;
+
+	while ((e = TAILQ_FIRST(&s->events)) != NULL &&
+	    (s->nevents >= s->max_events ||
+	    s->event_bytes + len > s->max_event_bytes)) {
+		TAILQ_REMOVE(&s->events, e, entry);
+		s->nevents--;
+		s->event_bytes -= e->len;
+		s->evicted = e->seq;
+		free(e);
+	}
+	e = mcp_xmalloc(sizeof *e + len);
+	e->stream = no;
+	e->seq = seq;
+	e->len = len;
+	memcpy(e->json, json, len);
+	TAILQ_INSERT_TAIL(&s->events, e, entry);
+	s->nevents++;
+	s->event_bytes += len;
+}
+
+static void
+mcp_http_store_clear(struct mcp_http_session *s)
+{
+	struct mcp_http_event *e;
+
+	while ((e = TAILQ_FIRST(&s->events)) != NULL) {
+		TAILQ_REMOVE(&s->events, e, entry);
+		free(e);
+	}
+	s->nevents = 0;
+	s->event_bytes = 0;
+}
+
+/* The stored events of stream no after seq, in order, into b. */
+static unsigned
+mcp_http_store_replay(struct mcp_http_session *s, uint64_t no, uint64_t seq,
+    struct evbuffer *b)
+{
+	struct mcp_http_event *e;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(e, &s->events, entry) {
+		if (e->stream == no && e->seq > seq) {
+			mcp_http_format_event(b, e->stream, e->seq, e->json,
+			    e->len);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* One message on st: numbered, stored, and written when a client is
+ * reading the stream. */
+static void
+mcp_http_stream_event(struct mcp_http_stream *st, const char *json,
+    size_t len)
+{
+	struct mcp_http_session *s = st->s;
+	uint64_t seq = ++s->last_event;
+	struct evbuffer *b;
+
+	mcp_http_store_add(s, st->no, seq, json, len);
+	if (st->req == NULL)
+		return;
+	if ((b = evbuffer_new()) == NULL)
+		abort();
+	mcp_http_format_event(b, st->no, seq, json, len);
 	evhttp_send_reply_chunk(st->req, b);
 	evbuffer_free(b);
 }
 
-/* End a streamed reply. */
+/* End a streamed reply (a parked stream just goes). */
 static void
 mcp_http_stream_end(struct mcp_http_stream *st)
 {
@@ -626,6 +790,19 @@ mcp_http_stream_find(struct mcp_http_session *s, const struct mcp_id *id)
 
 	TAILQ_FOREACH(st, &s->streams, entry) {
 		if (!st->standalone && mcp_id_eq(&st->id, id))
+			return st;
+	}
+	return NULL;
+}
+
+/* The live event stream of a request numbered no, or NULL. */
+static struct mcp_http_stream *
+mcp_http_stream_find_no(struct mcp_http_session *s, uint64_t no)
+{
+	struct mcp_http_stream *st;
+
+	TAILQ_FOREACH(st, &s->streams, entry) {
+		if (!st->standalone && st->sse && st->no == no)
 			return st;
 	}
 	return NULL;
@@ -681,6 +858,7 @@ mcp_http_session_end(struct mcp_http_session *s, const char *reason,
 	while ((st = TAILQ_FIRST(&s->streams)) != NULL)
 		mcp_http_stream_abort(st, reply);
 	mcp_http_queue_clear(s);
+	mcp_http_store_clear(s);
 	event_active(s->done_ev, 0, 0);
 }
 
@@ -709,14 +887,17 @@ static void
 mcp_http_idle_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct mcp_http_session *s = arg;
+	struct mcp_http_stream *st;
 
 	(void)fd;
 	(void)events;
 	/* A client listening on a stream, or waiting for an answer, is not
-	 * idle. */
-	if (!TAILQ_EMPTY(&s->streams)) {
-		mcp_http_touch(s);
-		return;
+	 * idle; a parked stream nobody resumes does not count. */
+	TAILQ_FOREACH(st, &s->streams, entry) {
+		if (st->req != NULL) {
+			mcp_http_touch(s);
+			return;
+		}
 	}
 	mcp_logf(s->log, MCP_LOG_INFO,
 	    "http: session %.8s ended after %d ms without a request", s->id,
@@ -842,13 +1023,24 @@ mcp_http_queue_flush(struct mcp_http_session *s)
 
 /* Transport ops */
 
-/* The initialize call failed: the session it opened is of no use. */
+/* The answer to initialize: whether it failed (the session it opened is
+ * then of no use), and the version the session speaks, which decides on
+ * priming events. The header of later requests does not: clients may send
+ * an older one than they negotiated. */
 static bool
-mcp_http_is_error(const char *json, size_t len)
+mcp_http_init_answer(struct mcp_http_session *s, const char *json,
+    size_t len)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(root, "result"),
+	    "protocolVersion");
 	bool error = cJSON_GetObjectItemCaseSensitive(root, "error") != NULL;
 
+	if (cJSON_IsString(v) && v->valuestring[0] >= '0' &&
+	    v->valuestring[0] <= '9' &&
+	    strcmp(v->valuestring, MCP_HTTP_PRIMING_SINCE) >= 0)
+		s->prime = true;
 	cJSON_Delete(root);
 	return error;
 }
@@ -864,7 +1056,7 @@ mcp_http_stream_send(struct mcp_http_stream *st, const char *json, size_t len,
 
 	if (!final) {
 		if (!st->sse)
-			mcp_http_stream_start(st);
+			mcp_http_stream_start(st, true);
 		if (mcp_http_backlog(st) > MCP_HTTP_MAX_BACKLOG) {
 			if (!st->dropping) {
 				mcp_logf(s->log, MCP_LOG_WARNING,
@@ -881,7 +1073,7 @@ mcp_http_stream_send(struct mcp_http_stream *st, const char *json, size_t len,
 		mcp_http_stream_event(st, json, len);
 		return;
 	}
-	failed_init = st->init && mcp_http_is_error(json, len);
+	failed_init = st->init && mcp_http_init_answer(s, json, len);
 	if (st->sse) {
 		mcp_http_stream_event(st, json, len);
 		mcp_http_stream_end(st);
@@ -916,8 +1108,10 @@ mcp_http_send(struct mcp_transport *t, const char *json, size_t len,
 			mcp_http_stream_send(st, json, len, final);
 			return 0;
 		}
-		/* Its client went away; that is no cancellation (legacy), so
-		 * the answer may still reach a listening GET stream. */
+		/* Its client went away before the reply became an event
+		 * stream (one would be parked and found): no id to resume
+		 * from. That is no cancellation (legacy), so the answer may
+		 * still reach a listening GET stream. */
 		if (s->get == NULL) {
 			mcp_logf(s->log, MCP_LOG_DEBUG,
 			    "http: session %.8s: dropping a message for "
@@ -947,6 +1141,7 @@ mcp_http_free(struct mcp_transport *t)
 	while ((st = TAILQ_FIRST(&s->streams)) != NULL)
 		mcp_http_stream_abort(st, true);
 	mcp_http_queue_clear(s);
+	mcp_http_store_clear(s);
 	event_free(s->done_ev);
 	event_free(s->idle_ev);
 	free(s);
@@ -958,6 +1153,35 @@ static const struct mcp_transport_ops mcp_http_ops = {
 	.close = mcp_http_close,
 	.free = mcp_http_free,
 };
+
+int
+mcp_http_close_stream(struct mcp_transport *t, const struct mcp_id *request_id)
+{
+	struct mcp_http_session *s = (struct mcp_http_session *)t;
+	struct mcp_http_stream *st;
+	struct evhttp_request *req;
+	char idbuf[64];
+
+	if (t == NULL || t->ops != &mcp_http_ops || request_id == NULL ||
+	    s->closed || (st = mcp_http_stream_find(s, request_id)) == NULL ||
+	    st->init)
+		return -1;
+	if (!st->sse) {
+		/* Without a priming event the client would have no id to
+		 * resume from, and would wait for an answer in vain. */
+		if (!s->prime)
+			return -1;
+		mcp_http_stream_start(st, true);
+	}
+	if ((req = mcp_http_stream_release(st)) == NULL)
+		return 0;
+	mcp_logf(s->log, MCP_LOG_DEBUG,
+	    "http: session %.8s: ending the stream of request %s; the client "
+	    "resumes it with GET and Last-Event-ID", s->id,
+	    mcp_id_format(&st->id, idbuf, sizeof idbuf));
+	evhttp_send_reply_end(req);
+	return 0;
+}
 
 /* A new session for an initialize POST, or NULL after answering. */
 static struct mcp_http_session *
@@ -992,6 +1216,10 @@ mcp_http_session_new(struct mcp_http_server *srv, struct evhttp_request *req)
 		snprintf(s->id + 2 * i, 3, "%02x", raw[i]);
 	TAILQ_INIT(&s->streams);
 	TAILQ_INIT(&s->queue);
+	TAILQ_INIT(&s->events);
+	s->max_events = srv->replay_events;
+	s->max_event_bytes = srv->replay_bytes;
+	s->retry_ms = srv->retry_ms;
 	s->idle_ms = srv->idle_ms;
 	s->done_ev = event_new(srv->base, -1, 0, mcp_http_done_cb, s);
 	s->idle_ev = event_new(srv->base, -1, 0, mcp_http_idle_cb, s);
@@ -1057,8 +1285,9 @@ mcp_http_cancelled(struct mcp_http_session *s, const struct mcp_rpc_msg *m)
 	if (s->closed || mcp_id_from_json(rid, &id) != 0 ||
 	    (st = mcp_http_stream_find(s, &id)) == NULL || st->init)
 		return;
+	/* No priming event: the client must not come back for it. */
 	if (!st->sse)
-		mcp_http_stream_start(st);
+		mcp_http_stream_start(st, false);
 	mcp_http_stream_end(st);
 }
 
@@ -1178,13 +1407,100 @@ mcp_http_post(struct mcp_http_server *srv, struct evhttp_request *req)
 	free(body);
 }
 
+/* "<stream>-<seq>" as we send them; -1 when malformed. */
+static int
+mcp_http_parse_event_id(const char *v, uint64_t *no, uint64_t *seq)
+{
+	uint64_t *out = no;
+	const char *p = v;
+
+	for (;;) {
+		uint64_t n = 0;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+				return -1;
+			n = n * 10 + (uint64_t)(*p - '0');
+		}
+		*out = n;
+		if (out == seq)
+			return *p == '\0' ? 0 : -1;
+		if (*p++ != '-')
+			return -1;
+		out = seq;
+	}
+}
+
+/* GET with Last-Event-ID: replay the stored events of that stream after
+ * it, then go on with the stream while it lives. */
+static void
+mcp_http_resume(struct mcp_http_session *s, struct evhttp_request *req,
+    const char *last)
+{
+	struct mcp_http_stream *st;
+	struct evbuffer *b;
+	uint64_t no, seq;
+	unsigned n;
+	char q[64];
+
+	mcp_http_quote(last, q, sizeof q);
+	if (mcp_http_parse_event_id(last, &no, &seq) != 0 ||
+	    no > s->last_stream || seq > s->last_event) {
+		mcp_logf(s->log, MCP_LOG_INFO,
+		    "http: session %.8s: refused to resume after event '%s': "
+		    "this session never sent it", s->id, q);
+		mcp_http_reply_error(req, HTTP_BADREQUEST, NULL, MCP_HTTP_ERR,
+		    "Bad Request: unknown Last-Event-ID '%s'; open the stream "
+		    "without it", q);
+		return;
+	}
+	st = no == 0 ? s->get : mcp_http_stream_find_no(s, no);
+	if (st != NULL && st->req != NULL) {
+		mcp_http_reply_error(req, MCP_HTTP_CONFLICT, NULL, MCP_HTTP_ERR,
+		    "Conflict: stream %" PRIu64 " already has a reader", no);
+		return;
+	}
+	if (seq < s->evicted) {
+		mcp_logf(s->log, MCP_LOG_NOTICE,
+		    "http: session %.8s: resuming after event '%s', older than "
+		    "the replay store: events of that stream may be lost; "
+		    "raise replay_events or replay_bytes", s->id, q);
+	}
+	if ((b = evbuffer_new()) == NULL)
+		abort();
+	n = mcp_http_store_replay(s, no, seq, b);
+	mcp_logf(s->log, MCP_LOG_DEBUG,
+	    "http: session %.8s: resuming after event '%s': %u replayed%s",
+	    s->id, q, n, no != 0 && st == NULL ? ", the request is over" : "");
+	if (no != 0 && st == NULL) {
+		/* The request was answered: the replay is all there is. */
+		mcp_http_sse_headers(req);
+		evhttp_send_reply(req, HTTP_OK, NULL, b);
+		evbuffer_free(b);
+		return;
+	}
+	if (no == 0) {
+		st = mcp_http_stream_new(s, req, NULL);
+		st->sse = true;
+		s->get = st;
+	} else
+		mcp_http_stream_attach(st, req);
+	mcp_http_stream_begin(st);
+	if (evbuffer_get_length(b) > 0)
+		evhttp_send_reply_chunk(req, b);
+	evbuffer_free(b);
+	if (no == 0)
+		mcp_http_queue_flush(s);
+}
+
 static void
 mcp_http_get(struct mcp_http_server *srv, struct evhttp_request *req)
 {
 	struct mcp_http_session *s;
 	struct mcp_http_stream *st;
 	const char *last;
-	char q[64];
 
 	if (!mcp_http_accepts(mcp_http_header(req, "Accept"), "text",
 	    "event-stream")) {
@@ -1196,23 +1512,25 @@ mcp_http_get(struct mcp_http_server *srv, struct evhttp_request *req)
 	if (mcp_http_check_version(srv, req) != 0 ||
 	    (s = mcp_http_session_get(srv, req)) == NULL)
 		return;
+	last = mcp_http_header(req, "Last-Event-ID");
+	if (last != NULL && last[0] != '\0') {
+		mcp_http_touch(s);
+		mcp_http_resume(s, req, last);
+		return;
+	}
 	if (s->get != NULL) {
 		mcp_http_reply_error(req, MCP_HTTP_CONFLICT, NULL, MCP_HTTP_ERR,
 		    "Conflict: Only one SSE stream is allowed per session");
 		return;
 	}
 	mcp_http_touch(s);
-	if ((last = mcp_http_header(req, "Last-Event-ID")) != NULL) {
-		mcp_logf(srv->log, MCP_LOG_DEBUG,
-		    "http: session %.8s: resuming after event '%s' with what "
-		    "is queued (no replay store)", s->id,
-		    mcp_http_quote(last, q, sizeof q));
-	}
 	st = mcp_http_stream_new(s, req, NULL);
 	s->get = st;
-	mcp_http_stream_start(st);
-	/* A comment first, so the client sees the stream open. */
-	mcp_http_stream_write(st, ": stream open\n\n", 15);
+	mcp_http_stream_start(st, true);
+	/* Without a priming event, a comment tells the client the stream is
+	 * open. */
+	if (!s->prime)
+		mcp_http_stream_write(st, ": stream open\n\n", 15);
 	mcp_http_queue_flush(s);
 }
 
@@ -1284,6 +1602,12 @@ mcp_http_server_new(struct event_base *base, const struct mcp_http_opts *opts,
 	srv->idle_ms = opts != NULL && opts->session_idle_ms > 0 ?
 	    opts->session_idle_ms : MCP_HTTP_IDLE_MS;
 	srv->log = opts != NULL ? opts->log : NULL;
+	srv->replay_events = opts != NULL && opts->replay_events > 0 ?
+	    opts->replay_events : MCP_HTTP_REPLAY_EVENTS;
+	srv->replay_bytes = opts != NULL && opts->replay_bytes > 0 ?
+	    opts->replay_bytes : MCP_HTTP_REPLAY_BYTES;
+	srv->retry_ms = opts != NULL && opts->retry_ms > 0 ?
+	    opts->retry_ms : MCP_HTTP_RETRY_MS;
 	if (opts != NULL && opts->allowed_origins != NULL) {
 		while (opts->allowed_origins[n] != NULL)
 			n++;

@@ -4,7 +4,9 @@
  * session's standalone SSE stream) and DELETE (end the session), with
  * Mcp-Session-Id, MCP-Protocol-Version, Origin/Host checks against DNS
  * rebinding and a body size limit. Each session is one mcp_transport handed
- * to the application, which puts a peer on it.
+ * to the application, which puts a peer on it. SSE streams are resumable:
+ * every event is kept a while, and GET with Last-Event-ID replays the rest
+ * of its stream.
  */
 #ifndef MCP_HTTP_SERVER_H
 #define MCP_HTTP_SERVER_H
@@ -27,6 +29,12 @@ struct mcp_http_opts {
 	 * NULL-terminated; NULL for none. */
 	const char *const *allowed_origins;
 	const struct mcp_log *log;	/* borrowed; NULL: stderr */
+	/* The replay store: SSE events kept per session for GET with
+	 * Last-Event-ID, oldest dropped first. 0: 1024 events, 4 MiB. */
+	unsigned replay_events;
+	size_t replay_bytes;
+	int retry_ms;			/* SSE retry: sent to 2025-11-25
+					 * sessions; 0: 1000 */
 };
 
 /* A session begins (an initialize POST). t is taken: put a peer on it and
@@ -44,5 +52,17 @@ int mcp_http_server_port(const struct mcp_http_server *);
 /* Ends every session (their transports report closed) and stops listening.
  * NULL does nothing. */
 void mcp_http_server_free(struct mcp_http_server *);
+
+/* Polling (SEP-1699) */
+/* End the HTTP response carrying the SSE stream of request_id (borrowed) now,
+ * keeping the request alive: its later messages are stored under the same
+ * stream and reach the client when it resumes with GET and Last-Event-ID.
+ * A stream still waiting for its answer turns SSE first, with its priming
+ * event, so the client has an id to resume from. 0 (also when already
+ * ended), or -1 when t is not an HTTP session, the request has no stream
+ * (answered, cancelled, unknown, or initialize), or the client could not
+ * resume it (a session older than 2025-11-25 whose reply has not begun). */
+int mcp_http_close_stream(struct mcp_transport *t,
+    const struct mcp_id *request_id);
 
 #endif

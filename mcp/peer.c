@@ -794,3 +794,9 @@ mcp_request_fail(struct mcp_request *req, int code, const char *message,
 	cJSON_Delete(data);
 	mcp_request_end(req, s, len);
 }
+
+struct mcp_transport *
+mcp_peer_transport(struct mcp_peer *p)
+{
+	return p->transport;
+}

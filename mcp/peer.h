@@ -23,7 +23,8 @@ struct mcp_request;	/* an incoming request being answered */
 struct mcp_peer_opts {
 	int timeout_ms;		/* per request, re-armed by progress; 0: 60 s */
 	int max_timeout_ms;	/* hard maximum per request; 0: 10 min */
-	unsigned max_incoming;	/* concurrent incoming requests; 0: 4096 */
+	unsigned max_incoming;	/* concurrent incoming requests (ping is
+				 * answered regardless); 0: 4096 */
 	const struct mcp_log *log;	/* borrowed; NULL: stderr */
 };
 
@@ -71,7 +72,9 @@ const struct mcp_log *mcp_peer_log(const struct mcp_peer *);
 /* Outgoing */
 /* Send a request; params is taken (NULL for none). Returns its id (> 0);
  * cb then runs exactly once from the loop or from mcp_peer_cancel. Returns
- * -1 when the peer is closed; cb never runs then. */
+ * -1 when the peer is closed; cb never runs then. A malformed answer fails
+ * the request at once with MCP_INTERNAL_ERROR ("invalid response from
+ * peer: ..."). */
 int64_t mcp_peer_request(struct mcp_peer *, const char *method, cJSON *params,
     const struct mcp_call_opts *, mcp_response_cb, void *arg);
 /* The same, marked as belonging to incoming request related (HTTP sends it
@@ -113,5 +116,8 @@ void mcp_request_reply(struct mcp_request *, cJSON *result);
 /* Fail with an error (data taken, may be NULL) and free the request. */
 void mcp_request_fail(struct mcp_request *, int code, const char *message,
     cJSON *data);
+
+/* The transport (borrowed; the peer owns it). */
+struct mcp_transport *mcp_peer_transport(struct mcp_peer *);
 
 #endif

@@ -26,7 +26,8 @@ bool mcp_id_eq(const struct mcp_id *, const struct mcp_id *);
 void mcp_id_copy(struct mcp_id *dst, const struct mcp_id *src);
 /* Free an owned string id and reset to MCP_ID_NONE. */
 void mcp_id_clear(struct mcp_id *);
-/* Read an id from JSON; -1 unless it is a string or an integer. */
+/* Read an id from JSON; -1 unless it is a string or an integer within
+ * +-(2^53 - 1), the integers a double (and so cJSON) carries exactly. */
 int mcp_id_from_json(const cJSON *, struct mcp_id *out);
 /* New JSON value for an id (NULL for MCP_ID_NONE); the caller owns it. */
 cJSON *mcp_id_to_json(const struct mcp_id *);
@@ -57,11 +58,15 @@ struct mcp_rpc_msg {
 
 /*
  * Decode and validate one message of len bytes (UTF-8 JSON text, not
- * necessarily NUL-terminated). On success returns 0. On failure returns -1,
- * sets err (code MCP_PARSE_ERROR or MCP_INVALID_REQUEST) and leaves
- * out->kind and out->id as far as they could be read, so that a request can
- * be answered with its id; out->kind is MCP_RPC_INVALID when the message was
- * not even an object. Either way call mcp_rpc_msg_clear afterwards.
+ * necessarily NUL-terminated). Strict: JSON that cJSON would let through
+ * (control characters, NUL bytes, 01 or 1.) is a parse error, and so is any
+ * text after the value; a string holding \u0000 is refused. On success
+ * returns 0. On failure returns -1, sets err (code MCP_PARSE_ERROR or
+ * MCP_INVALID_REQUEST) and leaves out->kind and out->id as far as they
+ * could be read, so that a request can be answered with its id and a broken
+ * response can fail the request it names; out->kind is MCP_RPC_INVALID when
+ * the message was not an object, or one with no method, result or error.
+ * Either way call mcp_rpc_msg_clear afterwards.
  */
 int mcp_rpc_decode(const char *buf, size_t len, struct mcp_rpc_msg *out,
     struct mcp_err *err);
@@ -71,7 +76,8 @@ bool mcp_rpc_wants_error_reply(const struct mcp_rpc_msg *);
 void mcp_rpc_msg_clear(struct mcp_rpc_msg *);
 
 /* Encoding. Each returns compact JSON text without a newline that the caller
- * frees; *len gets its length. cJSON arguments are borrowed. */
+ * frees; *len gets its length. cJSON arguments are borrowed. Integer ids are
+ * written digit for digit (never 1e+15). */
 char *mcp_rpc_encode_request(const struct mcp_id *id, const char *method,
     const cJSON *params, size_t *len);
 char *mcp_rpc_encode_notification(const char *method, const cJSON *params,

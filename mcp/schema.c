@@ -29,7 +29,8 @@
 #define SCHEMA_STEPS_PER_BYTE	16UL	/* and per byte of strings */
 #define SCHEMA_STEPS_PER_REGEX	4	/* per byte per pattern position */
 #define PATTERN_MAX_LEN		4096
-#define PATTERN_MAX_WEIGHT	10000	/* regex nodes after expanding {n,m} */
+#define PATTERN_MAX_WEIGHT	20000	/* regex nodes after expanding {n,m} */
+#define SCHEMA_MAX_PATTERN_NODES 100000	/* all patterns: ~0.5-1 KiB each */
 #define PATTERN_MAX_GROUPS	64
 #define PATTERN_MAX_REPEAT	255	/* _POSIX_RE_DUP_MAX */
 #define PATH_SIZE		4096
@@ -129,6 +130,7 @@ enum search {
 struct pattern {
 	regex_t		 re;
 	char		*source;
+	size_t		 nodes;		/* once {n,m} is expanded */
 	size_t		 cost;		/* character positions */
 	enum search	 search;
 	locale_t	 loc;		/* the schema's C locale, or 0 */
@@ -225,6 +227,7 @@ struct mcp_schema {
 	/* Patterns are byte-level UTF-8, so they run in the C locale. */
 	locale_t	  c_locale;
 	int		  c_locale_tried;
+	size_t		  pattern_nodes;	/* all patterns, for memory */
 };
 
 struct cctx {
@@ -1655,59 +1658,192 @@ rx_emit_ascii(struct strbuf *out, const struct cpset *s, size_t *weight)
 	free(items.p);
 }
 
-static void
-rx_emit_byte_range(struct strbuf *out, unsigned char lo, unsigned char hi)
+/* How much of lo..hi s holds, surrogates aside: 0 none, 1 some, 2 all. */
+static int
+cpset_cover(const struct cpset *s, unsigned long lo, unsigned long hi)
 {
-	sb_addc(out, (char)(lo == hi ? lo : '['));
-	if (lo != hi) {
-		sb_addc(out, (char)lo);
-		sb_addc(out, '-');
-		sb_addc(out, (char)hi);
-		sb_addc(out, ']');
+	unsigned long	 want = hi - lo + 1, got = 0, a, b;
+	size_t		 first = 0, last = s->n, mid, i;
+
+	if (lo <= 0xdfff && hi >= 0xd800)
+		want -= (hi < 0xdfff ? hi : 0xdfff) -
+		    (lo > 0xd800 ? lo : 0xd800) + 1;
+	if (want == 0)
+		return 0;
+	while (first < last) {
+		mid = first + (last - first) / 2;
+		if (s->r[mid][1] < lo)
+			first = mid + 1;
+		else
+			last = mid;
 	}
+	for (i = first; i < s->n && s->r[i][0] <= hi; i++) {
+		a = s->r[i][0] > lo ? s->r[i][0] : lo;
+		b = s->r[i][1] < hi ? s->r[i][1] : hi;
+		if (a <= b)
+			got += b - a + 1;
+	}
+	if (got == 0)
+		return 0;
+	return got >= want ? 2 : 1;
 }
 
-/* Non-ASCII code points lo..hi as alternatives of UTF-8 byte ranges. */
+/* Bytes 0x80 + i for each marked i, as one bracket or one byte. */
 static void
-rx_emit_utf8(struct strbuf *out, unsigned long lo, unsigned long hi,
-    size_t *alts, size_t *weight)
+rx_emit_bytes(struct strbuf *out, const char *marked, size_t n)
 {
-	static const unsigned long	 limits[] = { 0x7ff, 0xffff };
-	char				 a[4], b[4];
-	unsigned long			 m;
-	size_t				 n, i;
+	size_t	 i, j, count = 0;
 
-	for (i = 0; i < 2; i++) {
-		if (lo <= limits[i] && hi > limits[i]) {
-			rx_emit_utf8(out, lo, limits[i], alts, weight);
-			rx_emit_utf8(out, limits[i] + 1, hi, alts, weight);
-			return;
-		}
-	}
-	n = hi <= 0x7ff ? 2 : hi <= 0xffff ? 3 : 4;
-	for (i = 1; i < n; i++) {
-		m = (1UL << (6 * i)) - 1;
-		if ((lo & ~m) == (hi & ~m))
-			continue;
-		if ((lo & m) != 0) {
-			rx_emit_utf8(out, lo, lo | m, alts, weight);
-			rx_emit_utf8(out, (lo | m) + 1, hi, alts, weight);
-			return;
-		}
-		if ((hi & m) != m) {
-			rx_emit_utf8(out, lo, (hi & ~m) - 1, alts, weight);
-			rx_emit_utf8(out, hi & ~m, hi, alts, weight);
-			return;
-		}
-	}
-	utf8_encode(lo, a);
-	utf8_encode(hi, b);
-	if ((*alts)++ > 0)
-		sb_addc(out, '|');
 	for (i = 0; i < n; i++)
-		rx_emit_byte_range(out, (unsigned char)a[i],
-		    (unsigned char)b[i]);
-	*weight += n + 1;
+		count += marked[i] != 0;
+	if (count > 1)
+		sb_addc(out, '[');
+	for (i = 0; i < n; i = j) {
+		if (!marked[i]) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i + 1; j < n && marked[j]; j++)
+			;
+		sb_addc(out, (char)(0x80 + i));
+		if (j - i > 1) {
+			sb_addc(out, '-');
+			sb_addc(out, (char)(0x80 + j - 1));
+		}
+	}
+	if (count > 1)
+		sb_addc(out, ']');
+}
+
+/*
+ * The code points of s in lo..hi after bytes already emitted, with k
+ * continuation bytes to come: a trie on the next byte. Sub-blocks s holds
+ * whole share one alternative, the others recurse.
+ */
+static void
+rx_emit_trie(struct strbuf *out, const struct cpset *s, unsigned long base,
+    unsigned long lo, unsigned long hi, int k, size_t *nodes)
+{
+	unsigned long	 size = 1UL << (6 * (k - 1)), slo, shi;
+	char		 full[64], part[64];
+	size_t		 b, alts = 0, nfull = 0, npart = 0;
+	int		 i, c;
+
+	memset(full, 0, sizeof full);
+	memset(part, 0, sizeof part);
+	for (b = 0; b < 64; b++) {
+		slo = base + b * size;
+		shi = slo + size - 1;
+		if (shi < lo || slo > hi)
+			continue;
+		c = cpset_cover(s, slo > lo ? slo : lo, shi < hi ? shi : hi);
+		if (c == 2) {
+			full[b] = 1;
+			nfull++;
+		} else if (c == 1) {
+			part[b] = 1;
+			npart++;
+		}
+	}
+	if (nfull + npart == 0)
+		return;
+	if ((nfull > 0) + npart > 1)
+		sb_addc(out, '(');
+	if (nfull > 0) {
+		rx_emit_bytes(out, full, 64);
+		for (i = 1; i < k; i++)
+			sb_adds(out, "[\x80-\xbf]");
+		*nodes += (size_t)k + 1;
+		alts++;
+	}
+	for (b = 0; b < 64; b++) {
+		if (!part[b])
+			continue;
+		if (alts++ > 0)
+			sb_addc(out, '|');
+		sb_addc(out, (char)(0x80 + b));
+		*nodes += 2;
+		slo = base + b * size;
+		rx_emit_trie(out, s, slo, lo, hi, k - 1, nodes);
+	}
+	if ((nfull > 0) + npart > 1)
+		sb_addc(out, ')');
+}
+
+/*
+ * The non-ASCII part of s as alternatives, keyed on the lead byte. Valid
+ * input is assumed: a lead byte and the continuation bytes that follow it
+ * are one character, so whole blocks need not spell out their tails.
+ */
+static void
+rx_emit_nonascii(struct strbuf *out, const struct cpset *s, size_t *alts,
+    size_t *nodes)
+{
+	char		 full[128], part[128];	/* by byte - 0x80 */
+	unsigned long	 lo, hi;
+	size_t		 l, nfull = 0, npart = 0, valid = 0;
+	int		 c;
+
+	memset(full, 0, sizeof full);
+	memset(part, 0, sizeof part);
+	for (l = 0x42; l <= 0x74; l++) {	/* lead bytes 0xc2 to 0xf4 */
+		if (l < 0x60) {
+			lo = (l & 0x1f) << 6;
+			hi = lo + 0x3f;
+		} else if (l < 0x70) {
+			lo = (l & 0x0f) << 12;
+			hi = lo + 0xfff;
+			if (lo < 0x800)
+				lo = 0x800;
+		} else {
+			lo = (l & 0x07) << 18;
+			hi = lo + 0x3ffff;
+			if (lo < 0x10000)
+				lo = 0x10000;
+			if (hi > 0x10ffff)
+				hi = 0x10ffff;
+		}
+		valid++;
+		if ((c = cpset_cover(s, lo, hi)) == 2) {
+			full[l] = 1;
+			nfull++;
+		} else if (c == 1) {
+			part[l] = 1;
+			npart++;
+		}
+	}
+	if (nfull == valid) {
+		/* All of it: any lead byte, malformed ones too. */
+		if ((*alts)++ > 0)
+			sb_addc(out, '|');
+		sb_adds(out, "[\xc0-\xff][\x80-\xbf]*");
+		*nodes += 3;
+		return;
+	}
+	if (nfull > 0) {
+		if ((*alts)++ > 0)
+			sb_addc(out, '|');
+		rx_emit_bytes(out, full, 128);
+		sb_adds(out, "[\x80-\xbf]*");
+		*nodes += 3;
+	}
+	for (l = 0x42; l <= 0x74; l++) {
+		if (!part[l])
+			continue;
+		if ((*alts)++ > 0)
+			sb_addc(out, '|');
+		sb_addc(out, (char)(0x80 + l));
+		*nodes += 2;
+		if (l < 0x60)
+			rx_emit_trie(out, s, (l & 0x1f) << 6, 0x80, 0x7ff, 1,
+			    nodes);
+		else if (l < 0x70)
+			rx_emit_trie(out, s, (l & 0x0f) << 12, 0x800, 0xffff,
+			    2, nodes);
+		else
+			rx_emit_trie(out, s, (l & 0x07) << 18, 0x10000,
+			    0x10ffff, 3, nodes);
+	}
 }
 
 /* Emit a set as one atom; fails when it matches nothing. */
@@ -1715,39 +1851,18 @@ static int
 rx_emit_set(struct rx *r, struct cpset *s)
 {
 	struct strbuf	 out = { NULL, 0, 0 };
-	size_t		 i, alts = 0, weight = 0;
-	int		 ascii = 0, all = 0;
+	size_t		 alts = 0, weight = 0;
+	int		 ascii;
 
 	cpset_normalize(s);
 	if (s->n == 0)
 		return rx_error(r, "character class matches nothing");
-	for (i = 0; i < s->n; i++) {
-		if (s->r[i][0] < 0x80)
-			ascii = 1;
-	}
-	/* Every non-ASCII character: [0x80-0xd7ff] and [0xe000-0x10ffff]. */
-	if (s->n >= 2 && s->r[s->n - 2][0] <= 0x80 &&
-	    s->r[s->n - 2][1] == 0xd7ff && s->r[s->n - 1][0] == 0xe000 &&
-	    s->r[s->n - 1][1] == 0x10ffff)
-		all = 1;
-	if (ascii) {
+	if ((ascii = s->r[0][0] < 0x80)) {
 		rx_emit_ascii(&out, s, &weight);
 		alts++;
 	}
-	if (all) {
-		if (alts++ > 0)
-			sb_addc(&out, '|');
-		/* A lead byte and its continuations: one character. */
-		sb_adds(&out, "[\xc0-\xff][\x80-\xbf]*");
-		weight += 3;
-	} else {
-		for (i = 0; i < s->n; i++) {
-			if (s->r[i][1] < 0x80)
-				continue;
-			rx_emit_utf8(&out, s->r[i][0] < 0x80 ? 0x80 :
-			    s->r[i][0], s->r[i][1], &alts, &weight);
-		}
-	}
+	if (s->r[s->n - 1][1] >= 0x80)
+		rx_emit_nonascii(&out, s, &alts, &weight);
 	/* A group, so a quantifier repeats whole characters. */
 	if (alts > 1 || !ascii)
 		sb_addc(&r->out, '(');
@@ -2128,6 +2243,7 @@ pattern_new(const char *src, locale_t loc, char *why, size_t whylen)
 		return NULL;
 	}
 	p->source = xstrdup(src);
+	p->nodes = r->g[0].alts + r->g[0].cur + 1;
 	p->cost = r->g[0].calts + r->g[0].ccur + 1;
 	p->search = search;
 	p->loc = loc;
@@ -2501,6 +2617,15 @@ compile_pattern(struct cctx *c, const char *src, struct pattern **out)
 	if ((*out = pattern_new(src, c->s->c_locale, why, sizeof why)) == NULL)
 		return cerr(c, "cannot use pattern %s: %s", snip_str(src, s),
 		    why);
+	c->s->pattern_nodes += (*out)->nodes;
+	if (c->s->pattern_nodes > SCHEMA_MAX_PATTERN_NODES) {
+		pattern_free(*out);
+		*out = NULL;
+		return cerr(c, "cannot use pattern %s: the schema's patterns "
+		    "are too large together (more than %d nodes once "
+		    "expanded); simplify them", snip_str(src, s),
+		    SCHEMA_MAX_PATTERN_NODES);
+	}
 	return 0;
 }
 

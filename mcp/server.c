@@ -441,6 +441,14 @@ mcp_server_set_page_size(struct mcp_server *srv, unsigned n)
 	srv->page_size = n > 0 ? n : MCP_SERVER_PAGE_SIZE;
 }
 
+void
+mcp_server_set_log(struct mcp_server *srv, const struct mcp_log *log)
+{
+	srv->log = *log;
+	if (srv->log.prog == NULL)
+		srv->log.prog = srv->info->name;
+}
+
 /* Notifications to sessions */
 
 static void
@@ -580,6 +588,15 @@ mcp_call_log(struct mcp_call *c, enum mcp_log_level level, const char *logger,
 	}
 	mcp_peer_notify_related(c->sess->peer, mcp_request_id(c->req),
 	    "notifications/message", mcp_log_params(level, logger, data));
+}
+
+int
+mcp_call_close_stream(struct mcp_call *c)
+{
+	if (mcp_request_cancelled(c->req))
+		return -1;
+	return mcp_http_close_stream(mcp_peer_transport(c->sess->peer),
+	    mcp_request_id(c->req));
 }
 
 int

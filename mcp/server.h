@@ -112,6 +112,9 @@ int mcp_server_remove_resource(struct mcp_server *, const char *uri);
 int mcp_server_remove_prompt(struct mcp_server *, const char *name);
 /* Page size of every list (default 100); a test hook. */
 void mcp_server_set_page_size(struct mcp_server *, unsigned);
+/* Where the kit's own diagnostics go (copied; default: stderr at warning);
+ * --log-level still sets the level afterwards. */
+void mcp_server_set_log(struct mcp_server *, const struct mcp_log *);
 
 /* Tell subscribed sessions that uri changed. */
 void mcp_server_resource_updated(struct mcp_server *, const char *uri);
@@ -179,6 +182,11 @@ void mcp_call_on_cancel(struct mcp_call *, void (*fn)(void *arg,
  * when the client lacks the capability. */
 int mcp_call_request(struct mcp_call *, const char *method, cJSON *params,
     mcp_response_cb cb, void *arg);
+/* HTTP polling (SEP-1699): end the call's SSE stream now (starting it, with
+ * its priming event, if need be); what the call sends later waits for the
+ * client to resume. 0, or -1 when the transport is not HTTP or the stream
+ * cannot be resumed (see mcp_http_close_stream); then just go on. */
+int mcp_call_close_stream(struct mcp_call *);
 
 /* Sessions */
 const char *mcp_session_protocol_version(const struct mcp_session *);

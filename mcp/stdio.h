@@ -21,22 +21,29 @@ struct event_base;
 #define MCP_STDIO_MAX_MESSAGE	(16u * 1024 * 1024)
 
 struct mcp_stdio_opts {
-	size_t max_message;		/* bytes per message; 0: 16 MiB */
+	size_t max_message;		/* bytes per message (without the line
+					 * end; a longer line is skipped and
+					 * answered with -32600); 0: 16 MiB */
 	const struct mcp_log *log;	/* borrowed; NULL: stderr */
 };
 
 /* A transport over in_fd (read) and out_fd (write); both are made
- * non-blocking and restored and left open on free (they are borrowed). */
+ * non-blocking and restored and left open on free (they are borrowed), so
+ * closing the transport does not close them: the other side sees the end
+ * when their owner closes them or exits. */
 struct mcp_transport *mcp_stdio_new(struct event_base *, int in_fd, int out_fd,
     const struct mcp_stdio_opts *);
 
 /* Spawn argv[0] (searched in PATH) with argv; its stdin and stdout become the
  * transport, its stderr is inherited. Returns NULL with err set when it
- * cannot be started. Closing the transport closes the child's stdin, waits
- * briefly, then sends SIGTERM and finally SIGKILL. */
+ * cannot be started. Closing the transport closes the child's stdin; a child
+ * still running 2 s later gets SIGTERM, and SIGKILL 2 s after that (the
+ * loop must run meanwhile; freeing the transport instead waits at most
+ * about 40 ms before SIGKILL). */
 struct mcp_transport *mcp_stdio_spawn(struct event_base *, char *const argv[],
     const struct mcp_stdio_opts *, struct mcp_err *err);
-/* The child's pid, or -1 for a plain descriptor pair. */
+/* The child's pid, 0 once it has been reaped, or -1 for a plain
+ * descriptor pair. */
 pid_t mcp_stdio_pid(const struct mcp_transport *);
 
 #endif

@@ -283,13 +283,16 @@ reconnection_step(struct stepper *s)
 	stepper_end(s);
 }
 
-/* Over HTTP the conformance suite's reference closes the POST stream here and
- * lets the client resume; we answer on the same stream after 100 ms. */
+/* SEP-1699 polling: over HTTP, end the POST stream right after its priming
+ * event; the answer, 100 ms later, waits in the replay store until the client
+ * resumes with GET and Last-Event-ID. On stdio (or a session older than
+ * 2025-11-25) closing fails and we simply answer. */
 static void
 tool_reconnection(struct mcp_call *c, const cJSON *args, void *arg)
 {
 	(void)args;
 	(void)arg;
+	(void)mcp_call_close_stream(c);
 	stepper_start(c, reconnection_step);
 }
 
@@ -563,7 +566,7 @@ static const struct mcp_tool tools[] = {
 	      "\"additionalProperties\":false}",
 	  .handler = tool_json_schema },
 	{ .name = "test_reconnection",
-	  .description = "Answers after 100 ms (SEP-1699 polling fixture)",
+	  .description = "Closes the POST SSE stream mid-call, then answers (SEP-1699 polling)",
 	  .input_schema = NO_ARGS, .handler = tool_reconnection },
 	{ .name = "echo", .title = "Echo", .description = "Returns its text argument",
 	  .input_schema = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\","

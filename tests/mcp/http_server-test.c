@@ -48,6 +48,7 @@ struct app {
 	int nsess;
 	struct mcp_request *held;
 	int logs_warned;
+	int closed_rc;		/* what mcp_http_close_stream said to "poll" */
 };
 
 static void
@@ -74,9 +75,22 @@ app_request_cb(void *arg, struct mcp_request *req)
 			mcp_request_fail(req, MCP_INVALID_PARAMS, "no", NULL);
 			return;
 		}
-		mcp_request_reply(req, mcp_json_parse_const(
-		    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-		    "\"serverInfo\":{\"name\":\"t\",\"version\":\"1\"}}"));
+		const cJSON *v = cJSON_GetObjectItem(params,
+		    "protocolVersion");
+		cJSON *res = mcp_json_parse_const(
+		    "{\"capabilities\":{},"
+		    "\"serverInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+
+		/* Agree to what the client asks for, as the transport must
+		 * learn it from our answer. */
+		cJSON_AddStringToObject(res, "protocolVersion",
+		    cJSON_IsString(v) ? v->valuestring : "2025-11-25");
+		mcp_request_reply(req, res);
+	} else if (strcmp(method, "poll") == 0) {
+		/* SEP-1699: end the stream now, answer later. */
+		s->app->closed_rc = mcp_http_close_stream(
+		    mcp_peer_transport(s->peer), mcp_request_id(req));
+		s->app->held = req;
 	} else if (strcmp(method, "echo") == 0) {
 		mcp_request_reply(req, params != NULL ?
 		    cJSON_Duplicate(params, 1) : NULL);
@@ -583,8 +597,11 @@ test_sse_reply(void)
 	resp = c->body != NULL ? strstr(c->body, "\"result\":{\"done\":true}") :
 	    NULL;
 	CHECK(note != NULL && resp != NULL && note < resp);
-	CHECK_CONTAINS(c->body, "event: message\nid: 1\ndata: {");
-	CHECK_CONTAINS(c->body, "event: message\nid: 2\ndata: {\"jsonrpc\":"
+	/* Stream 1 of the session: the priming event, then the messages. */
+	CHECK(c->body != NULL && strncmp(c->body, "id: 1-1\nretry: 1000\n"
+	    "data: \n\n", 29) == 0);
+	CHECK_CONTAINS(c->body, "event: message\nid: 1-2\ndata: {");
+	CHECK_CONTAINS(c->body, "event: message\nid: 1-3\ndata: {\"jsonrpc\":"
 	    "\"2.0\",\"id\":5,\"result\"");
 	conn_free(c);
 	app_stop(&a);
@@ -921,8 +938,9 @@ test_get_stream_receives_queued(void)
 	CHECK_EQ_INT(get->status, 200);
 	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
 	CHECK_STR(conn_header(get, "Mcp-Session-Id"), g.session);
-	CHECK_CONTAINS(get->body, ": stream open\n\n");
-	CHECK_CONTAINS(get->body, "event: message\nid: 1\ndata: {\"jsonrpc\":"
+	CHECK(strncmp(get->body, "id: 0-1\nretry: 1000\ndata: \n\n", 29) ==
+	    0);
+	CHECK_CONTAINS(get->body, "event: message\nid: 0-2\ndata: {\"jsonrpc\":"
 	    "\"2.0\",\"method\":\"notifications/resources/list_changed\"");
 	CHECK(!get->complete);
 
@@ -931,7 +949,7 @@ test_get_stream_receives_queued(void)
 	c = http_do(&a, &r);
 	CHECK_EQ_INT(c->status, 200);
 	conn_free(c);
-	w.text = "id: 2\n";
+	w.text = "id: 0-3\n";
 	CHECK(run_until(&a, conn_has, &w, 2000));
 	/* A second GET is refused while the first is open. */
 	c = http_do(&a, &g);
@@ -946,8 +964,7 @@ test_get_queue_is_bounded(void)
 {
 	struct app a;
 	struct hreq r = { 0 }, g = { .method = "GET",
-	    .accept = "text/event-stream",
-	    .extra = "Last-Event-ID: 17\r\n" };
+	    .accept = "text/event-stream" };
 	struct conn *c, *get;
 	struct want w;
 
@@ -966,11 +983,11 @@ test_get_queue_is_bounded(void)
 	CHECK(run_until(&a, conn_has, &w, 3000));
 	/* The five oldest went; the rest arrive in order. */
 	CHECK(strstr(get->body, "\"seq\":4}") == NULL);
-	CHECK_CONTAINS(get->body, "id: 1\ndata: {\"jsonrpc\":\"2.0\","
+	CHECK_CONTAINS(get->body, "id: 0-2\ndata: {\"jsonrpc\":\"2.0\","
 	    "\"method\":\"notifications/resources/list_changed\","
 	    "\"params\":{\"seq\":5}}");
-	CHECK_CONTAINS(get->body, "id: 1000\n");
-	CHECK(strstr(get->body, "id: 1001\n") == NULL);
+	CHECK_CONTAINS(get->body, "id: 0-1001\n");
+	CHECK(strstr(get->body, "id: 0-1002\n") == NULL);
 	conn_free(get);
 	app_stop(&a);
 }
@@ -1059,17 +1076,26 @@ test_method_405(void)
 	app_stop(&a);
 }
 
+/* A client leaving an SSE stream is no cancellation: the request's later
+ * messages wait in the replay store, never on the GET stream, and a resume
+ * gets exactly those after the id it names. */
 static void
-test_disconnect_mid_sse(void)
+test_resume_after_client_disconnect(void)
 {
 	struct app a;
 	struct hreq r = { 0 }, g = { .method = "GET",
-	    .accept = "text/event-stream" };
-	struct conn *c, *get;
+	    .accept = "text/event-stream" }, rg;
+	struct conn *c, *get, *res;
+	struct mcp_request *held;
 	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
+	get = conn_open(&a);			/* event 0-1 */
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "retry: 1000";
+	CHECK(run_until(&a, conn_has, &w, 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 	    "\"params\":{\"sse\":true}}";
 	c = conn_open(&a);
@@ -1077,49 +1103,62 @@ test_disconnect_mid_sse(void)
 	w.c = c;
 	w.text = "\"held\"";
 	CHECK(run_until(&a, conn_has, &w, 2000));
-	CHECK(a.held != NULL);
+	CHECK_CONTAINS(c->body, "id: 1-2\nretry: 1000\ndata: \n\n");
+	CHECK_CONTAINS(c->body, "event: message\nid: 1-3\ndata: {");
 	conn_free(c);
 	app_spin(&a, 50);
-	/* The answer has nowhere to go: dropped, and the session lives on. */
-	mcp_request_reply(a.held, NULL);
+	held = a.held;
 	a.held = NULL;
+	CHECK(held != NULL && !mcp_request_cancelled(held));
+	if (held == NULL) {
+		conn_free(get);
+		app_stop(&a);
+		return;
+	}
+	mcp_peer_notify_related(a.sess[0]->peer, mcp_request_id(held),
+	    "notifications/message", mcp_json_parse_const(
+	    "{\"level\":\"info\",\"data\":\"later\"}"));
+	mcp_request_reply(held, mcp_json_parse_const("{\"late\":1}"));
+	app_spin(&a, 50);
+	CHECK(strstr(get->body, "later") == NULL);
+	CHECK(strstr(get->body, "late\"") == NULL);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"echo\"}";
 	c = http_do(&a, &r);
 	CHECK_EQ_INT(c->status, 200);
 	conn_free(c);
 
-	/* With a GET stream open the late answer goes there. */
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = ": stream open";
-	CHECK(run_until(&a, conn_has, &w, 2000));
-	r.body = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"hold\","
-	    "\"params\":{\"sse\":true}}";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
-	w.c = c;
-	w.text = "\"held\"";
-	CHECK(run_until(&a, conn_has, &w, 2000));
-	conn_free(c);
-	app_spin(&a, 50);
-	mcp_request_reply(a.held, mcp_json_parse_const("{\"late\":1}"));
-	a.held = NULL;
-	w.c = get;
-	w.text = "\"id\":9,\"result\":{\"late\":1}";
-	CHECK(run_until(&a, conn_has, &w, 2000));
-	/* The GET stream going away queues later messages again. */
-	conn_free(get);
-	app_spin(&a, 50);
-	r.body = "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"broadcast\"}";
-	c = http_do(&a, &r);
-	CHECK_EQ_INT(c->status, 200);
-	conn_free(c);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "list_changed";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	/* After the last event seen: the rest, once, then the end. */
+	rg = g;
+	rg.extra = "Last-Event-ID: 1-3\r\n";
+	res = http_do(&a, &rg);
+	CHECK_EQ_INT(res->status, 200);
+	CHECK_STR(conn_header(res, "Content-Type"), "text/event-stream");
+	CHECK(res->complete);
+	CHECK(strstr(res->body, "\"held\"") == NULL);
+	CHECK_STR(res->body, "event: message\nid: 1-4\ndata: {\"jsonrpc\":"
+	    "\"2.0\",\"method\":\"notifications/message\",\"params\":"
+	    "{\"level\":\"info\",\"data\":\"later\"}}\n\n"
+	    "event: message\nid: 1-5\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,"
+	    "\"result\":{\"late\":1}}\n\n");
+	conn_free(res);
+	/* From the priming event: everything after it. */
+	rg.extra = "Last-Event-ID: 1-2\r\n";
+	res = http_do(&a, &rg);
+	CHECK_EQ_INT(res->status, 200);
+	CHECK(strstr(res->body, "id: 1-2\n") == NULL);
+	CHECK_CONTAINS(res->body, "id: 1-3\ndata: {");
+	CHECK_CONTAINS(res->body, "id: 1-5\ndata: {");
+	conn_free(res);
+	/* After the answer: nothing is left. */
+	rg.extra = "Last-Event-ID: 1-5\r\n";
+	res = http_do(&a, &rg);
+	CHECK_EQ_INT(res->status, 200);
+	CHECK(res->complete);
+	CHECK_STR(res->body, "");
+	conn_free(res);
+	/* The GET stream never saw any of it and is still open. */
+	CHECK(!get->complete);
+	CHECK(strstr(get->body, "\"id\":7") == NULL);
 	conn_free(get);
 	app_stop(&a);
 }
@@ -1220,7 +1259,7 @@ test_transport_close(void)
 	get = conn_open(&a);
 	conn_send(&a, get, &g);
 	w.c = get;
-	w.text = ": stream open";
+	w.text = "retry: 1000";
 	CHECK(run_until(&a, conn_has, &w, 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
 	held = conn_open(&a);
@@ -1306,7 +1345,7 @@ test_server_free_with_live_sessions(void)
 	get = conn_open(&a);
 	conn_send(&a, get, &g);
 	w.c = get;
-	w.text = ": stream open";
+	w.text = "retry: 1000";
 	CHECK(run_until(&a, conn_has, &w, 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 	    "\"params\":{\"sse\":true}}";
@@ -1427,7 +1466,7 @@ main(void)
 	TEST(test_get_errors);
 	TEST(test_delete_ends_session);
 	TEST(test_method_405);
-	TEST(test_disconnect_mid_sse);
+	TEST(test_resume_after_client_disconnect);
 	TEST(test_disconnect_pending_json);
 	TEST(test_cancel_ends_stream);
 	TEST(test_duplicate_id_400);

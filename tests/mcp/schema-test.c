@@ -398,6 +398,31 @@ test_string_length(void)
 	    "'maxLength' must be a non-negative integer");
 }
 
+/* Ten patterns of ~14000 nodes each pass the per-pattern limit only. */
+static void
+test_pattern_total(void)
+{
+	char	 s[2048], e[512];
+	size_t	 len;
+	int	 i;
+
+	len = (size_t)snprintf(s, sizeof s, "{\"properties\":{");
+	for (i = 0; i < 10; i++)
+		len += (size_t)snprintf(s + len, sizeof s - len,
+		    "%s\"p%d\":{\"pattern\":\"^\\\\S{1,255}$\"}",
+		    i > 0 ? "," : "", i);
+	snprintf(s + len, sizeof s - len, "}}");
+	CHECK_CONTAINS(compile_error(s, e, sizeof e), "the schema's patterns "
+	    "are too large together");
+	/* patternProperties takes the other path through the same cap. */
+	len = (size_t)snprintf(s, sizeof s, "{\"patternProperties\":{");
+	for (i = 0; i < 10; i++)
+		len += (size_t)snprintf(s + len, sizeof s - len,
+		    "%s\"^%d\\\\S{1,255}$\":{}", i > 0 ? "," : "", i);
+	snprintf(s + len, sizeof s - len, "}}");
+	CHECK_CONTAINS(compile_error(s, e, sizeof e), "too large together");
+}
+
 static void
 test_pattern(void)
 {
@@ -487,6 +512,10 @@ test_pattern(void)
 	    "repetition count too large");
 	CHECK_CONTAINS(compile_error("{\"pattern\":\"((a{200}){200}){200}\"}",
 	    e, sizeof e), "pattern too large");
+	/* Realistic bounded repeats fit; many together do not. */
+	CHECK(ok("{\"pattern\":\"^\\\\S{1,255}$\"}", "\"x\""));
+	CHECK(ok("{\"pattern\":\"^.{1,255}$\"}", "\"x\""));
+	test_pattern_total();
 	CHECK_CONTAINS(compile_error("{\"pattern\":\"a{3,2}\"}", e, sizeof e),
 	    "out of order");
 	CHECK_CONTAINS(compile_error("{\"pattern\":\"(^a|b){2}\""

@@ -726,9 +726,9 @@ spawn_from_closed_stdio_child(void)
 	struct tap tp;
 	int64_t t0;
 
+	b = event_base_new();
 	close(0);
 	close(1);
-	b = event_base_new();
 	memset(&tp, 0, sizeof tp);
 	tp.t = mcp_stdio_spawn(b, argv, NULL, &err);
 	if (tp.t == NULL)
