@@ -308,43 +308,51 @@ mcp_json_print(const cJSON *v, size_t *len)
 	return s;
 }
 
+size_t
+mcp_utf8_seq(const char *buf, size_t avail)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	unsigned c = avail > 0 ? s[0] : 0;
+
+	if (avail == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return avail >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (avail < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) ||	/* overlong */
+		    (c == 0xed && s[1] > 0x9f))		/* surrogate */
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (avail < 4 || (s[1] & 0xc0) != 0x80 ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) ||	/* overlong */
+		    (c == 0xf4 && s[1] > 0x8f))		/* above U+10FFFF */
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
 bool
 mcp_utf8_valid(const char *buf, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)buf, *end = s + len;
+	size_t i = 0, n;
 
-	while (s < end) {
-		unsigned c = *s;
-
-		if (c < 0x80) {
-			/* Fast path over ASCII runs. */
-			s++;
+	while (i < len) {
+		if ((unsigned char)buf[i] < 0x80) {
+			i++;	/* the common case: ASCII */
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (end - s < 2 || (s[1] & 0xc0) != 0x80)
-				return false;
-			s += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (end - s < 3 || (s[1] & 0xc0) != 0x80 ||
-			    (s[2] & 0xc0) != 0x80)
-				return false;
-			if (c == 0xe0 && s[1] < 0xa0)
-				return false;	/* overlong */
-			if (c == 0xed && s[1] > 0x9f)
-				return false;	/* surrogate */
-			s += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (end - s < 4 || (s[1] & 0xc0) != 0x80 ||
-			    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-				return false;
-			if (c == 0xf0 && s[1] < 0x90)
-				return false;	/* overlong */
-			if (c == 0xf4 && s[1] > 0x8f)
-				return false;	/* above U+10FFFF */
-			s += 4;
-		} else
+		if ((n = mcp_utf8_seq(buf + i, len - i)) == 0)
 			return false;
+		i += n;
 	}
 	return true;
 }

@@ -52,6 +52,9 @@ char *mcp_json_print(const cJSON *v, size_t *len);
 /* UTF-8 */
 /* True when buf[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool mcp_utf8_valid(const char *buf, size_t len);
+/* Length of the well-formed UTF-8 sequence at buf (1-4), or 0 when there is
+ * none within avail bytes. */
+size_t mcp_utf8_seq(const char *buf, size_t avail);
 
 /* Memory: out of memory aborts and names the size (as tmux's xmalloc). */
 void *mcp_xmalloc(size_t);

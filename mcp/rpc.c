@@ -189,6 +189,16 @@ mcp_rpc_scan(const char *buf, size_t len, size_t *bad, bool *nul_escape)
 			for (p++; p < end && *p != '"'; p++) {
 				if (*p < 0x20)
 					goto bad;
+				if (*p >= 0x80) {
+					/* UTF-8 is checked here, in the one pass. */
+					size_t n = mcp_utf8_seq((const char *)p,
+					    (size_t)(end - p));
+
+					if (n == 0)
+						goto bad_utf8;
+					p += n - 1;
+					continue;
+				}
 				if (*p != '\\')
 					continue;
 				if (++p == end)
@@ -232,12 +242,18 @@ mcp_rpc_scan(const char *buf, size_t len, size_t *bad, bool *nul_escape)
 		}
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			goto bad;
+		if (c >= 0x80 && mcp_utf8_seq((const char *)p,
+		    (size_t)(end - p)) == 0)
+			goto bad_utf8;
 		p++;
 	}
 	return 0;
 bad:
 	*bad = (size_t)(p - s);
 	return -1;
+bad_utf8:
+	*bad = (size_t)(p - s);
+	return -2;
 }
 
 int
@@ -251,11 +267,13 @@ mcp_rpc_decode(const char *buf, size_t len, struct mcp_rpc_msg *out,
 	bool nul_escape;
 
 	memset(out, 0, sizeof *out);
-	if (!mcp_utf8_valid(buf, len)) {
+	switch (mcp_rpc_scan(buf, len, &bad, &nul_escape)) {
+	case 0:
+		break;
+	case -2:
 		mcp_err_set(err, MCP_PARSE_ERROR, "message is not valid UTF-8");
 		return -1;
-	}
-	if (mcp_rpc_scan(buf, len, &bad, &nul_escape) != 0) {
+	default:
 		mcp_err_set(err, MCP_PARSE_ERROR, "invalid JSON at byte %zu", bad);
 		return -1;
 	}
@@ -348,90 +366,195 @@ mcp_rpc_decode(const char *buf, size_t len, struct mcp_rpc_msg *out,
 	return 0;
 }
 
-/* Build the envelope {"jsonrpc":"2.0",...} around borrowed parts and print. */
-static char *
-mcp_rpc_print(cJSON *root, size_t *len)
-{
-	char *s = mcp_json_print(root, len);
+/*
+ * Encoding. The envelope is written by hand around the body, which cJSON
+ * prints straight into the same stack buffer when it fits: one allocation
+ * per message, and ids written digit for digit (cJSON would print 10^15 as
+ * 1e+15, which peers with integer ids cannot match).
+ */
 
-	cJSON_Delete(root);
-	return s;
-}
+#define MCP_RPC_STACK	4096
 
-static cJSON *
-mcp_rpc_envelope(const struct mcp_id *id)
-{
-	cJSON *root = cJSON_CreateObject();
+struct mcp_rpc_out {
+	char *p;
+	size_t len, cap;
+	char stack[MCP_RPC_STACK];
+};
 
-	if (root == NULL)
-		abort();
-	mcp_json_add_str(root, "jsonrpc", "2.0");
-	if (id != NULL && id->type == MCP_ID_INT) {
-		/* Exact digits: cJSON would print 10^15 as 1e+15, which peers
-		 * with integer ids (Go, Rust) cannot match. */
-		char num[32];
-
-		snprintf(num, sizeof num, "%" PRId64, id->num);
-		mcp_json_add(root, "id", cJSON_CreateRaw(num));
-	} else if (id != NULL && id->type == MCP_ID_STR)
-		mcp_json_add(root, "id", mcp_id_to_json(id));
-	return root;
-}
-
-/* Add a borrowed item by reference: printing reads it, deleting the envelope
- * leaves it alone. */
 static void
-mcp_rpc_add_ref(cJSON *root, const char *key, const cJSON *item)
+mcp_rpc_reserve(struct mcp_rpc_out *o, size_t more)
 {
-	if (item != NULL &&
-	    !cJSON_AddItemReferenceToObject(root, key, (cJSON *)item))
+	size_t need = o->len + more + 1, ncap;
+
+	if (need <= o->cap)
+		return;
+	ncap = o->cap * 2 > need ? o->cap * 2 : need;
+	if (o->p == o->stack) {
+		o->p = mcp_xmalloc(ncap);
+		memcpy(o->p, o->stack, o->len);
+	} else
+		o->p = mcp_xrealloc(o->p, ncap);
+	o->cap = ncap;
+}
+
+static void
+mcp_rpc_put(struct mcp_rpc_out *o, const char *s, size_t n)
+{
+	mcp_rpc_reserve(o, n);
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+#define mcp_rpc_puts(o, lit) mcp_rpc_put((o), (lit), sizeof(lit) - 1)
+
+/* A JSON string literal, escaped. */
+static void
+mcp_rpc_put_string(struct mcp_rpc_out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[6];
+
+	mcp_rpc_puts(o, "\"");
+	for (; *p != '\0'; p++) {
+		const unsigned char *run = p;
+
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		mcp_rpc_put(o, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			mcp_rpc_put(o, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			mcp_rpc_put(o, esc, 6);
+		}
+	}
+	mcp_rpc_puts(o, "\"");
+}
+
+static void
+mcp_rpc_put_int(struct mcp_rpc_out *o, int64_t v)
+{
+	char d[24], *q = d + sizeof d;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	mcp_rpc_put(o, q, (size_t)(d + sizeof d - q));
+}
+
+static void
+mcp_rpc_put_json(struct mcp_rpc_out *o, const cJSON *v)
+{
+	char *s;
+	size_t room = o->cap - o->len;
+
+	/* cJSON wants some slack beyond the exact length. */
+	if (room > 64 && cJSON_PrintPreallocated((cJSON *)v, o->p + o->len,
+	    (int)(room > INT32_MAX ? INT32_MAX : room) - 8, 0)) {
+		o->len += strlen(o->p + o->len);
+		return;
+	}
+	if ((s = cJSON_PrintUnformatted(v)) == NULL)
 		abort();
+	mcp_rpc_put(o, s, strlen(s));
+	free(s);
+}
+
+/* {"jsonrpc":"2.0"[,"id":ID][,"method":"M"][,"key":BODY]} as a new string. */
+static char *
+mcp_rpc_frame(const struct mcp_id *id, const char *method, const char *key,
+    const cJSON *body, size_t *len)
+{
+	struct mcp_rpc_out o;
+	char *s;
+
+	o.p = o.stack;
+	o.len = 0;
+	o.cap = sizeof o.stack;
+	mcp_rpc_puts(&o, "{\"jsonrpc\":\"2.0\"");
+	if (id != NULL && id->type == MCP_ID_INT) {
+		mcp_rpc_puts(&o, ",\"id\":");
+		mcp_rpc_put_int(&o, id->num);
+	} else if (id != NULL && id->type == MCP_ID_STR) {
+		mcp_rpc_puts(&o, ",\"id\":");
+		mcp_rpc_put_string(&o, id->str);
+	}
+	if (method != NULL) {
+		mcp_rpc_puts(&o, ",\"method\":");
+		mcp_rpc_put_string(&o, method);
+	}
+	if (body != NULL) {
+		mcp_rpc_puts(&o, ",\"");
+		mcp_rpc_put(&o, key, strlen(key));
+		mcp_rpc_puts(&o, "\":");
+		mcp_rpc_put_json(&o, body);
+	}
+	mcp_rpc_puts(&o, "}");
+	if (o.p == o.stack)
+		s = mcp_xstrndup(o.p, o.len);
+	else {
+		s = o.p;
+		s[o.len] = '\0';
+	}
+	if (len != NULL)
+		*len = o.len;
+	return s;
 }
 
 char *
 mcp_rpc_encode_request(const struct mcp_id *id, const char *method,
     const cJSON *params, size_t *len)
 {
-	cJSON *root = mcp_rpc_envelope(id);
-
-	mcp_json_add_str(root, "method", method);
-	mcp_rpc_add_ref(root, "params", params);
-	return mcp_rpc_print(root, len);
+	return mcp_rpc_frame(id, method, "params", params, len);
 }
 
 char *
 mcp_rpc_encode_notification(const char *method, const cJSON *params,
     size_t *len)
 {
-	return mcp_rpc_encode_request(NULL, method, params, len);
+	return mcp_rpc_frame(NULL, method, "params", params, len);
 }
 
 char *
 mcp_rpc_encode_result(const struct mcp_id *id, const cJSON *result,
     size_t *len)
 {
-	cJSON *root = mcp_rpc_envelope(id);
-	cJSON *empty = NULL;
+	static const char empty[] = "{}";
+	cJSON raw = { 0 };
 
-	if (result == NULL)
-		result = empty = cJSON_CreateObject();
-	mcp_rpc_add_ref(root, "result", result);
-	char *s = mcp_rpc_print(root, len);
-	cJSON_Delete(empty);
-	return s;
+	if (result == NULL) {
+		/* An empty result, without allocating a cJSON for it. */
+		raw.type = cJSON_Raw;
+		raw.valuestring = (char *)empty;
+		result = &raw;
+	}
+	return mcp_rpc_frame(id, NULL, "result", result, len);
 }
 
 char *
 mcp_rpc_encode_error(const struct mcp_id *id, int code, const char *message,
     const cJSON *data, size_t *len)
 {
-	cJSON *root = mcp_rpc_envelope(id);
 	cJSON *error = cJSON_CreateObject();
+	char *s;
 
 	mcp_json_add_num(error, "code", code);
 	mcp_json_add_str(error, "message",
 	    message != NULL ? message : mcp_strerror(code));
-	mcp_rpc_add_ref(error, "data", data);
-	mcp_json_add(root, "error", error);
-	return mcp_rpc_print(root, len);
+	if (data != NULL &&
+	    !cJSON_AddItemReferenceToObject(error, "data", (cJSON *)data))
+		abort();
+	s = mcp_rpc_frame(id, NULL, "error", error, len);
+	cJSON_Delete(error);
+	return s;
 }

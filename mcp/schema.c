@@ -9,6 +9,7 @@
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -4102,7 +4103,7 @@ int
 mcp_schema_validate(const struct mcp_schema *s, const cJSON *value,
     const char *root, char *err, size_t errlen)
 {
-	struct vctx	*v;
+	struct vctx	 vbuf, *v;
 	struct fbuf	 b;
 	int		 rc;
 
@@ -4115,7 +4116,14 @@ mcp_schema_validate(const struct mcp_schema *s, const cJSON *value,
 			    s == NULL ? "schema" : "value");
 		return -1;
 	}
-	v = xcalloc(1, sizeof *v);
+	/* On the stack, and only the small fields zeroed: this runs on every
+	 * tool call, and the buffers are written before they are read. */
+	v = &vbuf;
+	memset(v, 0, offsetof(struct vctx, path));
+	v->path[0] = '\0';
+	memset(&v->pathlen, 0, offsetof(struct vctx, abort_msg) -
+	    offsetof(struct vctx, pathlen));
+	v->abort_msg[0] = '\0';
 	v->err = err != NULL && errlen > 0 ? err : NULL;
 	v->errlen = errlen;
 	fb_init(&b, v->path, sizeof v->path / 2);
@@ -4130,6 +4138,5 @@ mcp_schema_validate(const struct mcp_schema *s, const cJSON *value,
 			snprintf(err, errlen, "%s", v->abort_msg);
 		rc = -1;
 	}
-	free(v);
 	return rc;
 }

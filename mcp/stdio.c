@@ -235,7 +235,9 @@ mcp_stdio_write_cb(evutil_socket_t fd, short events, void *arg)
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (!s->out_poll)
+				if (s->out_poll)
+					event_add(s->wev, NULL);
+				else
 					event_active(s->wev, EV_WRITE, 0);
 				return;
 			}
@@ -267,9 +269,9 @@ mcp_stdio_send(struct mcp_transport *t, const char *json, size_t len,
 	    evbuffer_add(s->out, "\n", 1) != 0)
 		return -1;
 	/* Flush on the next loop turn, so replies made together go together. */
-	if (s->out_poll)
-		event_add(s->wev, NULL);
-	else
+	/* Write once this turn's callbacks are done (no epoll_ctl per
+	 * message); wait for writability only when the pipe is full. */
+	if (!event_pending(s->wev, EV_WRITE, NULL))
 		event_active(s->wev, EV_WRITE, 0);
 	return 0;
 }
