@@ -5,8 +5,10 @@
  * Mcp-Session-Id, MCP-Protocol-Version, Origin/Host checks against DNS
  * rebinding and a body size limit. Each session is one mcp_transport handed
  * to the application, which puts a peer on it. SSE streams are resumable:
- * every event is kept a while, and GET with Last-Event-ID replays the rest
- * of its stream.
+ * event ids are "<stream>-<seq>", every event is kept a while, and GET with
+ * Last-Event-ID replays the rest of that stream (400 for an id never sent,
+ * 409 while the stream has a reader). Sessions that negotiated 2025-11-25
+ * get a priming event (id, retry:, empty data) at the start of each stream.
  */
 #ifndef MCP_HTTP_SERVER_H
 #define MCP_HTTP_SERVER_H

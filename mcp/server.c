@@ -4,6 +4,7 @@
  */
 #include <sys/queue.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -51,7 +52,8 @@ struct mcp_entry {
 	struct mcp_schema *input;	/* tools */
 	struct mcp_schema *output;	/* tools, optional */
 	struct mcp_uritemplate *ut;	/* templates */
-	bool removed;
+	unsigned refs;			/* calls still using it */
+	bool removed;			/* out of the registry; freed at refs 0 */
 };
 
 struct mcp_registry {
@@ -73,6 +75,7 @@ struct mcp_session {
 	enum mcp_log_level log_level;
 	char **subs;			/* subscribed uris */
 	size_t nsubs;
+	TAILQ_HEAD(, mcp_call) calls;	/* not yet ended by their handlers */
 };
 
 enum mcp_call_kind {
@@ -82,12 +85,20 @@ enum mcp_call_kind {
 	MCP_CALL_COMPLETE,
 };
 
+/*
+ * A call lives until its handler ends it. If its session ends first (the
+ * client went away), the call is orphaned: req, sess and entry become NULL
+ * and whatever the handler does with it afterwards is dropped.
+ */
 struct mcp_call {
+	TAILQ_ENTRY(mcp_call) entry_link;
 	enum mcp_call_kind kind;
-	struct mcp_request *req;
-	struct mcp_session *sess;
-	const struct mcp_entry *entry;
-	const char *name;
+	struct mcp_request *req;	/* NULL once orphaned */
+	struct mcp_session *sess;	/* NULL once orphaned */
+	struct mcp_server *srv;
+	struct mcp_entry *entry;	/* referenced; NULL once orphaned */
+	char *name;
+	cJSON *owned;			/* what the handler was given */
 	void (*on_cancel)(void *, struct mcp_call *);
 	void *cancel_arg;
 };
@@ -97,7 +108,6 @@ struct mcp_server {
 	struct event_base *base;
 	struct mcp_log log;
 	struct mcp_registry tools, resources, templates, prompts;
-	bool has_completions;
 	unsigned page_size;
 	TAILQ_HEAD(, mcp_session) sessions;
 	struct mcp_http_server *http;
@@ -129,6 +139,13 @@ mcp_entry_free(struct mcp_entry *e)
 	mcp_schema_free(e->output);
 	mcp_uritemplate_free(e->ut);
 	free(e);
+}
+
+static void
+mcp_entry_unref(struct mcp_entry *e)
+{
+	if (e != NULL && --e->refs == 0 && e->removed)
+		mcp_entry_free(e);
 }
 
 static void
@@ -180,7 +197,11 @@ mcp_registry_remove(struct mcp_server *srv, struct mcp_registry *r,
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(mcp_entry_key(r->v[i]), key) != 0)
 			continue;
-		mcp_entry_free(r->v[i]);
+		/* A call in flight may still check its output against it. */
+		if (r->v[i]->refs > 0)
+			r->v[i]->removed = true;
+		else
+			mcp_entry_free(r->v[i]);
 		memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
 		r->n--;
 		mcp_server_list_changed(srv, method);
@@ -235,6 +256,7 @@ mcp_server_add_tool(struct mcp_server *srv, const struct mcp_tool *t,
 {
 	struct mcp_entry *e;
 	cJSON *in, *out = NULL, *ann = NULL;
+	const cJSON *type;
 	char why[256];
 
 	if (!mcp_tool_name_valid(t->name)) {
@@ -257,6 +279,13 @@ mcp_server_add_tool(struct mcp_server *srv, const struct mcp_tool *t,
 	    "{\"type\":\"object\",\"properties\":{}}", "inputSchema", t->name, err);
 	if (in == NULL)
 		return -1;
+	type = cJSON_GetObjectItemCaseSensitive(in, "type");
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "object") != 0) {
+		/* Arguments are always an object; clients rely on it. */
+		mcp_err_set(err, MCP_INVALID_PARAMS, "inputSchema of '%s' must "
+		    "have \"type\": \"object\"", t->name);
+		goto fail;
+	}
 	if (t->output_schema != NULL && (out = mcp_parse_decl(t->output_schema,
 	    "outputSchema", t->name, err)) == NULL)
 		goto fail;
@@ -362,8 +391,6 @@ mcp_server_add_template(struct mcp_server *srv,
 	mcp_add_opt_str(e->listing, "title", t->title);
 	mcp_add_opt_str(e->listing, "description", t->description);
 	mcp_add_opt_str(e->listing, "mimeType", t->mime_type);
-	if (t->complete != NULL)
-		srv->has_completions = true;
 	mcp_registry_push(&srv->templates, e);
 	mcp_server_list_changed(srv, "notifications/resources/list_changed");
 	return 0;
@@ -407,8 +434,6 @@ mcp_server_add_prompt(struct mcp_server *srv, const struct mcp_prompt *p,
 		cJSON_AddItemToArray(args, a);
 	}
 	mcp_json_add(e->listing, "arguments", args);
-	if (p->complete != NULL)
-		srv->has_completions = true;
 	mcp_registry_push(&srv->prompts, e);
 	mcp_server_list_changed(srv, "notifications/prompts/list_changed");
 	return 0;
@@ -514,18 +539,48 @@ mcp_server_log(struct mcp_server *srv, enum mcp_log_level level,
 
 /* Calls */
 
+/* owned (taken) is what the handler reads; it lives as long as the call. */
 static struct mcp_call *
 mcp_call_new(enum mcp_call_kind kind, struct mcp_request *req,
-    struct mcp_session *sess, const struct mcp_entry *e, const char *name)
+    struct mcp_session *sess, struct mcp_entry *e, const char *name,
+    cJSON *owned)
 {
 	struct mcp_call *c = mcp_xcalloc(1, sizeof *c);
 
 	c->kind = kind;
 	c->req = req;
 	c->sess = sess;
+	c->srv = sess->srv;
 	c->entry = e;
-	c->name = name;
+	if (e != NULL)
+		e->refs++;
+	c->name = mcp_xstrdup(name);
+	c->owned = owned;
+	TAILQ_INSERT_TAIL(&sess->calls, c, entry_link);
 	return c;
+}
+
+/* The session is going away: the call's request is gone with it. */
+static void
+mcp_call_orphan(struct mcp_call *c)
+{
+	TAILQ_REMOVE(&c->sess->calls, c, entry_link);
+	mcp_entry_unref(c->entry);
+	c->entry = NULL;
+	c->req = NULL;
+	c->sess = NULL;
+}
+
+static void
+mcp_call_end(struct mcp_call *c)
+{
+	if (c->sess != NULL) {
+		TAILQ_REMOVE(&c->sess->calls, c, entry_link);
+		mcp_entry_unref(c->entry);
+	}
+	cJSON_Delete(c->owned);
+	free(c->name);
+	free(c);
 }
 
 struct mcp_session *
@@ -537,7 +592,7 @@ mcp_call_session(const struct mcp_call *c)
 struct mcp_server *
 mcp_call_server(const struct mcp_call *c)
 {
-	return c->sess->srv;
+	return c->srv;
 }
 
 const char *
@@ -549,7 +604,7 @@ mcp_call_name(const struct mcp_call *c)
 bool
 mcp_call_cancelled(const struct mcp_call *c)
 {
-	return mcp_request_cancelled(c->req);
+	return c->req == NULL || mcp_request_cancelled(c->req);
 }
 
 static void
@@ -568,21 +623,24 @@ mcp_call_on_cancel(struct mcp_call *c, void (*fn)(void *, struct mcp_call *),
 {
 	c->on_cancel = fn;
 	c->cancel_arg = arg;
-	mcp_request_on_cancel(c->req, mcp_call_cancel_trampoline, c);
+	if (c->req != NULL)
+		mcp_request_on_cancel(c->req, mcp_call_cancel_trampoline, c);
 }
 
 void
 mcp_call_progress(struct mcp_call *c, double progress, double total,
     const char *message)
 {
-	mcp_request_progress(c->req, progress, total, message);
+	if (c->req != NULL)
+		mcp_request_progress(c->req, progress, total, message);
 }
 
 void
 mcp_call_log(struct mcp_call *c, enum mcp_log_level level, const char *logger,
     cJSON *data)
 {
-	if (level < c->sess->log_level || mcp_request_cancelled(c->req)) {
+	if (c->req == NULL || level < c->sess->log_level ||
+	    mcp_request_cancelled(c->req)) {
 		cJSON_Delete(data);
 		return;
 	}
@@ -593,7 +651,7 @@ mcp_call_log(struct mcp_call *c, enum mcp_log_level level, const char *logger,
 int
 mcp_call_close_stream(struct mcp_call *c)
 {
-	if (mcp_request_cancelled(c->req))
+	if (c->req == NULL || mcp_request_cancelled(c->req))
 		return -1;
 	return mcp_http_close_stream(mcp_peer_transport(c->sess->peer),
 	    mcp_request_id(c->req));
@@ -607,6 +665,10 @@ mcp_call_request(struct mcp_call *c, const char *method, cJSON *params,
 	struct mcp_call_opts opts = { MCP_SERVER_CLIENT_TIMEOUT_MS,
 	    MCP_SERVER_CLIENT_TIMEOUT_MS, NULL };
 
+	if (c->req == NULL) {
+		cJSON_Delete(params);
+		return -1;
+	}
 	if (strcmp(method, "sampling/createMessage") == 0)
 		cap = "sampling";
 	else if (strcmp(method, "elicitation/create") == 0)
@@ -624,12 +686,6 @@ mcp_call_request(struct mcp_call *c, const char *method, cJSON *params,
 	    method, params, &opts, cb, arg) < 0 ? -1 : 0;
 }
 
-static void
-mcp_call_end(struct mcp_call *c)
-{
-	free(c);
-}
-
 void
 mcp_call_fail(struct mcp_call *c, int code, const char *fmt, ...)
 {
@@ -639,7 +695,10 @@ mcp_call_fail(struct mcp_call *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	mcp_request_fail(c->req, code, msg, NULL);
+	/* An error must not read as success (code 0). */
+	if (c->req != NULL)
+		mcp_request_fail(c->req, code != 0 ? code : MCP_INTERNAL_ERROR,
+		    msg, NULL);
 	mcp_call_end(c);
 }
 
@@ -651,7 +710,8 @@ mcp_call_check_output(struct mcp_call *c, const cJSON *result, char *why,
 {
 	const cJSON *sc, *err;
 
-	if (c->kind != MCP_CALL_TOOL || c->entry->output == NULL)
+	if (c->kind != MCP_CALL_TOOL || c->entry == NULL ||
+	    c->entry->output == NULL)
 		return 0;
 	err = cJSON_GetObjectItemCaseSensitive(result, "isError");
 	if (cJSON_IsTrue(err))
@@ -670,10 +730,16 @@ mcp_call_return(struct mcp_call *c, cJSON *result)
 {
 	char why[300];
 
+	if (c->req == NULL) {
+		/* Orphaned: nobody to answer. */
+		cJSON_Delete(result);
+		mcp_call_end(c);
+		return;
+	}
 	if (result == NULL)
 		result = cJSON_CreateObject();
 	if (mcp_call_check_output(c, result, why, sizeof why) != 0) {
-		mcp_logf(&c->sess->srv->log, MCP_LOG_ERROR,
+		mcp_logf(&c->srv->log, MCP_LOG_ERROR,
 		    "tool '%s' broke its outputSchema: %s", c->name, why);
 		cJSON_Delete(result);
 		mcp_call_fail(c, MCP_INTERNAL_ERROR,
@@ -739,11 +805,18 @@ void
 mcp_call_return_completion(struct mcp_call *c, cJSON *values, bool has_more)
 {
 	cJSON *result = cJSON_CreateObject(), *completion = cJSON_CreateObject();
+	cJSON *v, *next;
 	int n;
 
 	if (!cJSON_IsArray(values)) {
 		cJSON_Delete(values);
 		values = cJSON_CreateArray();
+	}
+	/* values are strings: drop anything else a provider put there. */
+	for (v = values->child; v != NULL; v = next) {
+		next = v->next;
+		if (!cJSON_IsString(v))
+			cJSON_Delete(cJSON_DetachItemViaPointer(values, v));
 	}
 	n = cJSON_GetArraySize(values);
 	while (cJSON_GetArraySize(values) > 100) {
@@ -754,7 +827,10 @@ mcp_call_return_completion(struct mcp_call *c, cJSON *values, bool has_more)
 	mcp_json_add_num(completion, "total", n);
 	mcp_json_add_bool(completion, "hasMore", has_more);
 	mcp_json_add(result, "completion", completion);
-	mcp_request_reply(c->req, result);
+	if (c->req != NULL)
+		mcp_request_reply(c->req, result);
+	else
+		cJSON_Delete(result);
 	mcp_call_end(c);
 }
 
@@ -797,13 +873,29 @@ mcp_fail_params(struct mcp_request *req, const struct mcp_err *err)
 	    err->msg, NULL);
 }
 
+static bool
+mcp_server_has_completions(const struct mcp_server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->prompts.n; i++) {
+		if (srv->prompts.v[i]->u.prompt->complete != NULL)
+			return true;
+	}
+	for (i = 0; i < srv->templates.n; i++) {
+		if (srv->templates.v[i]->u.tmpl->complete != NULL)
+			return true;
+	}
+	return false;
+}
+
 static cJSON *
 mcp_server_capabilities(const struct mcp_server *srv)
 {
 	cJSON *caps = cJSON_CreateObject(), *c;
 
 	mcp_json_add(caps, "logging", cJSON_CreateObject());
-	if (srv->has_completions)
+	if (mcp_server_has_completions(srv))
 		mcp_json_add(caps, "completions", cJSON_CreateObject());
 	if (srv->prompts.n > 0) {
 		c = cJSON_CreateObject();
@@ -892,8 +984,9 @@ mcp_method_list(struct mcp_session *s, struct mcp_request *req,
 	if (cursor != NULL) {
 		errno = 0;
 		start = strtoul(cursor, &endp, 10);
-		if (*cursor == '\0' || *endp != '\0' || errno != 0 ||
-		    start > r->n) {
+		/* Only what we hand out: digits (strtoul also takes " +1"). */
+		if (*cursor < '0' || *cursor > '9' || *endp != '\0' ||
+		    errno != 0 || start > r->n) {
 			mcp_request_fail(req, MCP_INVALID_PARAMS,
 			    "invalid cursor: pass the nextCursor of the previous page",
 			    NULL);
@@ -950,10 +1043,9 @@ mcp_method_tools_call(struct mcp_session *s, struct mcp_request *req,
     const cJSON *params)
 {
 	struct mcp_err err = { 0, "" };
-	const struct mcp_entry *e;
+	struct mcp_entry *e;
 	const cJSON *args;
 	const char *name;
-	cJSON *empty = NULL;
 	struct mcp_call *c;
 	char why[512];
 
@@ -968,17 +1060,15 @@ mcp_method_tools_call(struct mcp_session *s, struct mcp_request *req,
 		    "tools/list to see the tools this server offers", NULL);
 		return;
 	}
-	if (args == NULL)
-		args = empty = cJSON_CreateObject();
-	c = mcp_call_new(MCP_CALL_TOOL, req, s, e, e->u.tool->name);
-	if (mcp_schema_validate(e->input, args, "arguments", why,
+	c = mcp_call_new(MCP_CALL_TOOL, req, s, e, e->u.tool->name,
+	    args != NULL ? cJSON_Duplicate(args, 1) : cJSON_CreateObject());
+	if (mcp_schema_validate(e->input, c->owned, "arguments", why,
 	    sizeof why) != 0) {
 		/* Bad input is a tool error the model can act on. */
 		mcp_call_return_error(c, "invalid arguments for tool '%s': %s",
-		    name, why);
+		    c->name, why);
 	} else
-		e->u.tool->handler(c, args, e->arg);
-	cJSON_Delete(empty);
+		e->u.tool->handler(c, c->owned, e->arg);
 }
 
 static void
@@ -997,7 +1087,7 @@ mcp_method_resources_read(struct mcp_session *s, struct mcp_request *req,
     const cJSON *params)
 {
 	struct mcp_err err = { 0, "" };
-	const struct mcp_entry *e;
+	struct mcp_entry *e;
 	const char *uri;
 	struct mcp_call *c;
 	size_t i;
@@ -1006,9 +1096,10 @@ mcp_method_resources_read(struct mcp_session *s, struct mcp_request *req,
 		mcp_fail_params(req, &err);
 		return;
 	}
+	/* The handler reads the call's own copies (c->name, c->owned). */
 	if ((e = mcp_registry_find(&s->srv->resources, uri)) != NULL) {
-		c = mcp_call_new(MCP_CALL_RESOURCE, req, s, e, uri);
-		e->u.resource->handler(c, uri, NULL, e->arg);
+		c = mcp_call_new(MCP_CALL_RESOURCE, req, s, e, uri, NULL);
+		e->u.resource->handler(c, c->name, NULL, e->arg);
 		return;
 	}
 	for (i = 0; i < s->srv->templates.n; i++) {
@@ -1017,9 +1108,8 @@ mcp_method_resources_read(struct mcp_session *s, struct mcp_request *req,
 		e = s->srv->templates.v[i];
 		if (mcp_uritemplate_match(e->ut, uri, &vars) != 0)
 			continue;
-		c = mcp_call_new(MCP_CALL_RESOURCE, req, s, e, uri);
-		e->u.tmpl->handler(c, uri, vars, e->arg);
-		cJSON_Delete(vars);
+		c = mcp_call_new(MCP_CALL_RESOURCE, req, s, e, uri, vars);
+		e->u.tmpl->handler(c, c->name, c->owned, e->arg);
 		return;
 	}
 	mcp_resource_not_found(req, uri);
@@ -1080,7 +1170,7 @@ mcp_method_prompts_get(struct mcp_session *s, struct mcp_request *req,
     const cJSON *params)
 {
 	struct mcp_err err = { 0, "" };
-	const struct mcp_entry *e;
+	struct mcp_entry *e;
 	const cJSON *args, *a;
 	const char *name;
 	cJSON *empty = NULL;
@@ -1122,9 +1212,9 @@ mcp_method_prompts_get(struct mcp_session *s, struct mcp_request *req,
 		cJSON_Delete(empty);
 		return;
 	}
-	c = mcp_call_new(MCP_CALL_PROMPT, req, s, e, e->u.prompt->name);
-	e->u.prompt->handler(c, args, e->arg);
-	cJSON_Delete(empty);
+	c = mcp_call_new(MCP_CALL_PROMPT, req, s, e, e->u.prompt->name,
+	    empty != NULL ? empty : cJSON_Duplicate(args, 1));
+	e->u.prompt->handler(c, c->owned, e->arg);
 }
 
 static void
@@ -1134,9 +1224,9 @@ mcp_method_complete(struct mcp_session *s, struct mcp_request *req,
 	struct mcp_err err = { 0, "" };
 	const cJSON *ref, *argument, *context = NULL, *ctxargs = NULL;
 	const char *type, *argname, *value, *key;
-	const struct mcp_entry *e = NULL;
+	struct mcp_entry *e = NULL;
 	mcp_complete_fn fn = NULL;
-	cJSON *empty = NULL;
+	cJSON *own;
 	struct mcp_call *c;
 
 	if (mcp_json_object(params, "params", "ref", true, &ref, &err) != 0 ||
@@ -1178,15 +1268,20 @@ mcp_method_complete(struct mcp_session *s, struct mcp_request *req,
 		mcp_fail_params(req, &err);
 		return;
 	}
-	c = mcp_call_new(MCP_CALL_COMPLETE, req, s, e, key);
+	/* The provider reads the call's own copies. */
+	own = cJSON_CreateObject();
+	mcp_json_add_str(own, "argument", argname);
+	mcp_json_add_str(own, "value", value);
+	mcp_json_add(own, "context", ctxargs != NULL ?
+	    cJSON_Duplicate(ctxargs, 1) : cJSON_CreateObject());
+	c = mcp_call_new(MCP_CALL_COMPLETE, req, s, e, key, own);
 	if (fn == NULL) {
 		mcp_call_return_completion(c, cJSON_CreateArray(), false);
 		return;
 	}
-	if (ctxargs == NULL)
-		ctxargs = empty = cJSON_CreateObject();
-	fn(c, argname, value, ctxargs, e->arg);
-	cJSON_Delete(empty);
+	fn(c, cJSON_GetObjectItemCaseSensitive(own, "argument")->valuestring,
+	    cJSON_GetObjectItemCaseSensitive(own, "value")->valuestring,
+	    cJSON_GetObjectItemCaseSensitive(own, "context"), e->arg);
 }
 
 static void
@@ -1268,10 +1363,15 @@ mcp_session_on_notification(void *arg, const char *method, const cJSON *params)
 static void
 mcp_session_free(struct mcp_session *s)
 {
+	struct mcp_call *c;
 	size_t i;
 
 	TAILQ_REMOVE(&s->srv->sessions, s, entry);
+	/* Cancel hooks run in here and may end their calls. */
 	mcp_peer_free(s->peer);
+	/* The rest outlive the session; their handlers end them later. */
+	while ((c = TAILQ_FIRST(&s->calls)) != NULL)
+		mcp_call_orphan(c);
 	event_free(s->free_ev);
 	cJSON_Delete(s->client_caps);
 	cJSON_Delete(s->client_info);
@@ -1318,6 +1418,7 @@ mcp_server_serve(struct mcp_server *srv, struct event_base *base,
 		srv->base = base;
 	s->srv = srv;
 	s->log_level = MCP_LOG_INFO;
+	TAILQ_INIT(&s->calls);
 	s->peer = mcp_peer_new(base, t, &popts);
 	s->free_ev = event_new(base, -1, 0, mcp_session_free_cb, s);
 	mcp_peer_set_handlers(s->peer, mcp_session_on_request,
@@ -1442,11 +1543,26 @@ mcp_server_signal_cb(evutil_socket_t sig, short events, void *arg)
 	event_base_loopbreak(srv->base);
 }
 
+/* Descriptors 0-2 must be open: else the event loop or a socket takes one
+ * of their numbers and the protocol or a log line goes to the wrong place
+ * (with stdin closed, the server read its own epoll descriptor and hung). */
+static void
+mcp_server_sanitise_stdfd(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			break;	/* no /dev/null: nothing better to do */
+	}
+}
+
 int
 mcp_server_main(struct mcp_server *srv, int argc, char **argv,
     int (*extra_opt)(void *, const char *, const char *), void *extra_arg)
 {
-	const char *http = NULL;
+	const char *http = NULL, *host;
 	struct mcp_err err = { 0, "" };
 	struct event_base *base;
 	int i, used, level;
@@ -1493,6 +1609,7 @@ mcp_server_main(struct mcp_server *srv, int argc, char **argv,
 		i += used - 1;
 	}
 
+	mcp_server_sanitise_stdfd();
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL) {
 		fprintf(stderr, "%s: cannot create the event loop\n",
@@ -1511,8 +1628,12 @@ mcp_server_main(struct mcp_server *srv, int argc, char **argv,
 			srv->exit_status = 1;
 			goto out;
 		}
+		/* Name the port actually bound (":0" picks one). */
+		host = strrchr(http, ':');
 		mcp_logf(&srv->log, MCP_LOG_NOTICE,
-		    "serving MCP on http://%s/mcp (port %d)", http,
+		    "serving MCP on http://%.*s:%d/mcp",
+		    host == NULL || host == http ? 9 : (int)(host - http),
+		    host == NULL || host == http ? "127.0.0.1" : http,
 		    mcp_server_http_port(srv));
 	} else {
 		struct mcp_stdio_opts sopts = { 0, &srv->log };

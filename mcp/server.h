@@ -22,7 +22,9 @@ struct mcp_session;	/* one client connection */
 struct mcp_call;	/* one request being served by a handler */
 
 /* Handlers. Each must end its call exactly once, now or later, with one of
- * the mcp_call_return* / mcp_call_fail functions. */
+ * the mcp_call_return* / mcp_call_fail functions, even after the client has
+ * gone. What a handler is given (args, uri, vars, argument, value, context)
+ * belongs to the call and stays valid until the call ends. */
 typedef void (*mcp_tool_fn)(struct mcp_call *, const cJSON *args, void *arg);
 /* vars: the template's variables (NULL for a concrete resource). */
 typedef void (*mcp_resource_fn)(struct mcp_call *, const char *uri,
@@ -144,7 +146,11 @@ int mcp_server_http_port(const struct mcp_server *);
 /* End every session and stop listening. */
 void mcp_server_shutdown(struct mcp_server *);
 
-/* Calls: everything a handler can do */
+/* Calls: everything a handler can do. When the session ends before the
+ * call (the client went away; the cancel hook has run), the call lives on
+ * until its handler ends it: mcp_call_session() is then NULL and progress,
+ * logs, requests and the answer are dropped. mcp_call_server() stays valid
+ * until mcp_server_free. */
 struct mcp_session *mcp_call_session(const struct mcp_call *);
 struct mcp_server *mcp_call_server(const struct mcp_call *);
 const char *mcp_call_name(const struct mcp_call *);	/* tool/prompt name or uri */

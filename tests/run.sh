@@ -63,7 +63,7 @@ if tests/interop/setup.sh >"$LOGDIR/interop-setup.log" 2>&1; then
 	run_suite "interop/sdk-client-stdio" \
 		node tests/interop/sdk-client.mjs -- "$example"
 	run_suite "interop/conformance-http" \
-		env CONFORMANCE_OUT="$BUILD/interop" tests/interop/conformance.sh "$example"
+		env CONFORMANCE_OUT="$BUILD/interop" CONFORMANCE_SUITE=all tests/interop/conformance.sh "$example"
 else
 	cat "$LOGDIR/interop-setup.log"
 	run_suite "interop/setup" false

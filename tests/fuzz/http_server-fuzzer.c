@@ -5,6 +5,8 @@
  * the server sent, once it has answered what came before, so one input can
  * initialize a session and then use it; "@NEXT@" moves on to a new
  * connection while the earlier ones stay open (a GET stream beside POSTs).
+ * "poll" and "pollhold" end their POST stream early (SEP-1699), so a GET with
+ * Last-Event-ID has something to resume.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -58,9 +60,24 @@ fuzz_request_cb(void *arg, struct mcp_request *req)
 			    NULL);
 			return;
 		}
-		mcp_request_reply(req, mcp_json_parse_const(
-		    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-		    "\"serverInfo\":{\"name\":\"f\",\"version\":\"1\"}}"));
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(params,
+		    "protocolVersion");
+		cJSON *res = mcp_json_parse_const("{\"capabilities\":{},"
+		    "\"serverInfo\":{\"name\":\"f\",\"version\":\"1\"}}");
+
+		/* The version decides on priming events: take the client's. */
+		cJSON_AddStringToObject(res, "protocolVersion",
+		    cJSON_IsString(v) ? v->valuestring : "2025-11-25");
+		mcp_request_reply(req, res);
+	} else if (strcmp(method, "poll") == 0 ||
+	    strcmp(method, "pollhold") == 0) {
+		mcp_http_close_stream(mcp_peer_transport(p),
+		    mcp_request_id(req));
+		mcp_peer_notify_related(p, mcp_request_id(req),
+		    "notifications/message", NULL);
+		/* pollhold: never answered; mcp_peer_free ends it. */
+		if (strcmp(method, "poll") == 0)
+			mcp_request_reply(req, NULL);
 	} else if (strcmp(method, "echo") == 0) {
 		mcp_request_reply(req, params != NULL ?
 		    cJSON_Duplicate(params, 1) : NULL);
@@ -107,7 +124,9 @@ fuzz_init(void)
 	struct mcp_err err = { 0, "" };
 
 	signal(SIGPIPE, SIG_IGN);
-	F.log.level = MCP_LOG_EMERGENCY;
+	/* HTTP_FUZZ_VERBOSE=1 shows what a seed reaches. */
+	F.log.level = getenv("HTTP_FUZZ_VERBOSE") != NULL ? MCP_LOG_DEBUG :
+	    MCP_LOG_EMERGENCY;
 	F.base = event_base_new();
 	o.max_body = 16384;
 	o.max_sessions = FUZZ_MAX_SESS;

@@ -486,20 +486,70 @@ static const char init_body[] =
     "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
     "\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}";
 
-/* Initialize a session; returns its id (static) or NULL. */
+/* Initialize a session speaking version (the app agrees to it); returns
+ * its id (static) or NULL. */
 static const char *
-init_session(struct app *a)
+init_session_version(struct app *a, const char *version)
 {
 	static char sid[64];
-	struct hreq r = { .body = init_body };
-	struct conn *c = http_do(a, &r);
-	const char *h = conn_header(c, "Mcp-Session-Id");
+	char body[256];
+	struct hreq r = { .body = body };
+	struct conn *c;
+	const char *h;
 
+	snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+	    "\"%s\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\","
+	    "\"version\":\"1\"}}}", version);
+	c = http_do(a, &r);
+	h = conn_header(c, "Mcp-Session-Id");
 	sid[0] = '\0';
 	if (c->status == 200 && h != NULL)
 		snprintf(sid, sizeof sid, "%s", h);
 	conn_free(c);
 	return sid[0] != '\0' ? sid : NULL;
+}
+
+static const char *
+init_session(struct app *a)
+{
+	return init_session_version(a, "2025-11-25");
+}
+
+/* The SSE event ids "<stream>-<seq>" in body, in order; how many. */
+static int
+event_ids(const char *body, unsigned long long *no, unsigned long long *seq,
+    int max)
+{
+	const char *p = body;
+	int n = 0;
+
+	while (p != NULL && n < max && (p = strstr(p, "id: ")) != NULL) {
+		if (p == body || p[-1] == '\n') {
+			if (sscanf(p, "id: %llu-%llu", &no[n], &seq[n]) == 2)
+				n++;
+		}
+		p += 4;
+	}
+	return n;
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while (hay != NULL && (hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
 }
 
 /* The JSON error body of c: code, and whether it carries an id. */
@@ -598,8 +648,7 @@ test_sse_reply(void)
 	    NULL;
 	CHECK(note != NULL && resp != NULL && note < resp);
 	/* Stream 1 of the session: the priming event, then the messages. */
-	CHECK(c->body != NULL && strncmp(c->body, "id: 1-1\nretry: 1000\n"
-	    "data: \n\n", 29) == 0);
+	CHECK(starts_with(c->body, "id: 1-1\nretry: 1000\ndata: \n\n"));
 	CHECK_CONTAINS(c->body, "event: message\nid: 1-2\ndata: {");
 	CHECK_CONTAINS(c->body, "event: message\nid: 1-3\ndata: {\"jsonrpc\":"
 	    "\"2.0\",\"id\":5,\"result\"");
@@ -938,8 +987,7 @@ test_get_stream_receives_queued(void)
 	CHECK_EQ_INT(get->status, 200);
 	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
 	CHECK_STR(conn_header(get, "Mcp-Session-Id"), g.session);
-	CHECK(strncmp(get->body, "id: 0-1\nretry: 1000\ndata: \n\n", 29) ==
-	    0);
+	CHECK(starts_with(get->body, "id: 0-1\nretry: 1000\ndata: \n\n"));
 	CHECK_CONTAINS(get->body, "event: message\nid: 0-2\ndata: {\"jsonrpc\":"
 	    "\"2.0\",\"method\":\"notifications/resources/list_changed\"");
 	CHECK(!get->complete);
@@ -1442,6 +1490,412 @@ test_listen_addresses(void)
 	event_base_free(base);
 }
 
+/* Resumability */
+
+static const char priming_1[] = "id: 1-1\nretry: 1000\ndata: \n\n";
+
+/* 2025-11-25 sessions start every SSE stream with an event that has an id,
+ * retry: and empty data; judged by the negotiated version, not the header
+ * (the conformance suite sends 2025-03-26 on its raw requests). */
+static void
+test_priming_event_2025_11_25(void)
+{
+	struct app a;
+	struct mcp_http_opts o = { .retry_ms = 250 };
+	struct hreq r = { .extra = "MCP-Protocol-Version: 2025-03-26\r\n" },
+	    g = { .method = "GET", .accept = "text/event-stream",
+	    .extra = "MCP-Protocol-Version: 2025-03-26\r\n" };
+	struct conn *c, *get;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK(starts_with(c->body, priming_1));
+	CHECK_EQ_INT(count_of(c->body, "retry:"), 1);
+	conn_free(c);
+	/* A reply with nothing before it stays JSON: no stream, no priming. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"echo\"}";
+	c = http_do(&a, &r);
+	CHECK_STR(conn_header(c, "Content-Type"), "application/json");
+	conn_free(c);
+	/* The GET stream too, instead of a comment. */
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "data: \n\n";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_STR(get->body, "id: 0-4\nretry: 1000\ndata: \n\n");
+	conn_free(get);
+	app_stop(&a);
+
+	/* The delay is the server's to choose. */
+	app_start(&a, &o);
+	r.session = init_session(&a);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\"}";
+	c = http_do(&a, &r);
+	CHECK(starts_with(c->body, "id: 1-1\nretry: 250\ndata: \n\n"));
+	conn_free(c);
+	app_stop(&a);
+}
+
+/* Older sessions get no priming event (as the SDK does), so a stream whose
+ * reply has not begun cannot be closed for polling; one that has events
+ * can. */
+static void
+test_no_priming_before_2025_11_25(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *c, *get;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session_version(&a, "2025-06-18");
+	CHECK(r.session != NULL);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK(starts_with(c->body, "event: message\nid: 1-1\ndata: {"));
+	CHECK(strstr(c->body, "retry:") == NULL);
+	CHECK_CONTAINS(c->body, "id: 1-2\ndata: {\"jsonrpc\":\"2.0\",\"id\":5,");
+	conn_free(c);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = ": stream open\n\n";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(strstr(get->body, "retry:") == NULL);
+	conn_free(get);
+
+	/* poll: the reply had not begun, so it stays JSON. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"poll\"}";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	CHECK(run_until(&a, conn_done, c, 200) == false);
+	CHECK_EQ_INT(a.closed_rc, -1);
+	CHECK(a.held != NULL);
+	mcp_request_reply(a.held, mcp_json_parse_const("{\"ok\":1}"));
+	a.held = NULL;
+	CHECK(run_until(&a, conn_done, c, 2000));
+	CHECK_STR(conn_header(c, "Content-Type"), "application/json");
+	CHECK_STR(c->body, "{\"jsonrpc\":\"2.0\",\"id\":6,\"result\":{\"ok\":1}}");
+	conn_free(c);
+	/* A stream with events has ids to resume from: it can be closed. */
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
+	    "\"params\":{\"sse\":true}}";
+	c = conn_open(&a);
+	conn_send(&a, c, &r);
+	w.c = c;
+	w.text = "\"held\"";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(a.held != NULL);
+	if (a.held != NULL)
+		CHECK_EQ_INT(mcp_http_close_stream(mcp_peer_transport(
+		    a.sess[0]->peer), mcp_request_id(a.held)), 0);
+	CHECK(run_until(&a, conn_done, c, 2000));
+	CHECK(strstr(c->body, "\"id\":7") == NULL);
+	conn_free(c);
+	app_stop(&a);
+}
+
+/* Event ids are unique in the session, increase, and name their stream:
+ * 0 for the GET stream, one number per POST stream. */
+static void
+test_event_ids_increase(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *c[3], *get;
+	unsigned long long no[64], seq[64], seen[64];
+	int i, j, n, nseen = 0;
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "retry:";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"slow\"}";
+	c[0] = http_do(&a, &r);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"broadcast\","
+	    "\"params\":{\"n\":3}}";
+	c[1] = http_do(&a, &r);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"slow\"}";
+	c[2] = http_do(&a, &r);
+	w.text = "\"seq\":2}";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+
+	n = event_ids(get->body, no, seq, 64);
+	CHECK_EQ_INT(n, 4);		/* priming and three notifications */
+	for (i = 0; i < n; i++) {
+		CHECK_EQ_INT(no[i], 0);
+		CHECK(i == 0 || seq[i] > seq[i - 1]);
+		seen[nseen++] = seq[i];
+	}
+	CHECK_STR(conn_header(c[1], "Content-Type"), "application/json");
+	for (j = 0; j < 3; j += 2) {
+		n = event_ids(c[j]->body, no, seq, 64);
+		CHECK_EQ_INT(n, 3);	/* priming, notification, answer */
+		for (i = 0; i < n; i++) {
+			CHECK_EQ_INT(no[i], j == 0 ? 1 : 2);
+			CHECK(i == 0 || seq[i] > seq[i - 1]);
+			seen[nseen++] = seq[i];
+		}
+	}
+	/* Stream 2 began after stream 1 ended: its ids come later. */
+	CHECK(seen[nseen - 3] > seen[nseen - 4]);
+	for (i = 0; i < nseen; i++) {
+		for (j = i + 1; j < nseen; j++)
+			CHECK(seen[i] != seen[j]);
+	}
+	for (i = 0; i < 3; i++)
+		conn_free(c[i]);
+	conn_free(get);
+	app_stop(&a);
+}
+
+static const struct mcp_transport_ops other_ops = { .name = "stdio" };
+
+/* SEP-1699 polling: the server ends the POST stream after its priming
+ * event; what the request sends later is stored, and GET with Last-Event-ID
+ * replays it, then carries the rest and ends after the answer. */
+static void
+test_server_closed_stream_resumes(void)
+{
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" }, rg;
+	struct conn *c, *get, *again;
+	struct mcp_transport *t;
+	struct mcp_transport other = { .ops = &other_ops };
+	struct mcp_id unknown = { MCP_ID_INT, 99, NULL };
+	struct want w;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	t = mcp_peer_transport(a.sess[0]->peer);
+	CHECK_STR(t->ops->name, "http");
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"poll\"}";
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(a.closed_rc, 0);
+	CHECK_EQ_INT(c->status, 200);
+	CHECK_STR(conn_header(c, "Content-Type"), "text/event-stream");
+	CHECK(c->complete);
+	CHECK_STR(c->body, priming_1);
+	conn_free(c);
+	CHECK(a.held != NULL);
+	if (a.held == NULL) {
+		app_stop(&a);
+		return;
+	}
+	/* Again is harmless; unknown requests and other transports fail. */
+	CHECK_EQ_INT(mcp_http_close_stream(t, mcp_request_id(a.held)), 0);
+	CHECK_EQ_INT(mcp_http_close_stream(t, &unknown), -1);
+	CHECK_EQ_INT(mcp_http_close_stream(&other, mcp_request_id(a.held)),
+	    -1);
+	CHECK_EQ_INT(mcp_http_close_stream(NULL, mcp_request_id(a.held)), -1);
+	/* Produced while nobody reads. */
+	mcp_peer_notify_related(a.sess[0]->peer, mcp_request_id(a.held),
+	    "notifications/progress", mcp_json_parse_const(
+	    "{\"progressToken\":1,\"progress\":1}"));
+	/* The request is still in flight: its id cannot be reused. */
+	c = http_do(&a, &r);
+	CHECK_EQ_INT(c->status, 400);
+	conn_free(c);
+
+	rg = g;
+	rg.extra = "Last-Event-ID: 1-1\r\n";
+	get = conn_open(&a);
+	conn_send(&a, get, &rg);
+	w.c = get;
+	w.text = "\"progress\":1}";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_EQ_INT(get->status, 200);
+	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
+	CHECK(starts_with(get->body, "event: message\nid: 1-2\ndata: "
+	    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\""));
+	CHECK(!get->complete);
+	/* One reader per stream. */
+	again = http_do(&a, &rg);
+	CHECK_EQ_INT(again->status, 409);
+	conn_free(again);
+	/* The rest arrives live; the answer ends the GET. */
+	mcp_request_reply(a.held, mcp_json_parse_const("{\"done\":true}"));
+	a.held = NULL;
+	CHECK(run_until(&a, conn_done, get, 2000));
+	CHECK_CONTAINS(get->body, "event: message\nid: 1-3\ndata: {\"jsonrpc\":"
+	    "\"2.0\",\"id\":3,\"result\":{\"done\":true}}\n\n");
+	CHECK_EQ_INT(count_of(get->body, "id: 1-2\n"), 1);
+	conn_free(get);
+	/* The standalone stream is another matter. */
+	get = conn_open(&a);
+	conn_send(&a, get, &g);
+	w.c = get;
+	w.text = "retry: 1000";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_EQ_INT(get->status, 200);
+	conn_free(get);
+	app_stop(&a);
+}
+
+/* Ids this session never sent get 400; the standalone stream resumes from
+ * the store and then takes what was queued while it was closed. */
+static void
+test_resume_unknown_event_id(void)
+{
+	static const char *const bad[] = {
+		"17", "abc", "1-", "-1", "0-1x", "0-99", "5-1", "0--1",
+		"99999999999999999999999-1", "1-2",
+	};
+	struct app a;
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" }, rg;
+	struct conn *c, *get;
+	char extra[128];
+	struct want w;
+	size_t i;
+
+	app_start(&a, NULL);
+	r.session = g.session = init_session(&a);
+	get = conn_open(&a);			/* 0-1 */
+	conn_send(&a, get, &g);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"broadcast\"}";
+	c = http_do(&a, &r);			/* 0-2 */
+	conn_free(c);
+	w.c = get;
+	w.text = "id: 0-2\n";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	rg = g;
+	rg.extra = extra;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(extra, sizeof extra, "Last-Event-ID: %s\r\n", bad[i]);
+		c = http_do(&a, &rg);
+		if (c->status != 400)
+			fprintf(stderr, "  Last-Event-ID '%s'\n", bad[i]);
+		CHECK_EQ_INT(c->status, 400);
+		CHECK_EQ_INT(error_code(c, NULL), -32000);
+		CHECK_CONTAINS(c->body, "unknown Last-Event-ID");
+		conn_free(c);
+	}
+	/* The open GET stream has its reader. */
+	snprintf(extra, sizeof extra, "Last-Event-ID: 0-1\r\n");
+	c = http_do(&a, &rg);
+	CHECK_EQ_INT(c->status, 409);
+	conn_free(c);
+
+	conn_free(get);
+	app_spin(&a, 50);
+	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"broadcast\"}";
+	c = http_do(&a, &r);			/* queued */
+	conn_free(c);
+	get = conn_open(&a);
+	conn_send(&a, get, &rg);
+	w.c = get;
+	w.text = "id: 0-3\n";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_EQ_INT(get->status, 200);
+	CHECK(starts_with(get->body, "event: message\nid: 0-2\ndata: {"));
+	CHECK_EQ_INT(count_of(get->body, "list_changed"), 2);
+	CHECK(!get->complete);
+	/* It is the standalone stream now. */
+	c = http_do(&a, &g);
+	CHECK_EQ_INT(c->status, 409);
+	conn_free(c);
+	conn_free(get);
+	app_spin(&a, 50);
+	/* An empty Last-Event-ID is none. */
+	snprintf(extra, sizeof extra, "Last-Event-ID:\r\n");
+	get = conn_open(&a);
+	conn_send(&a, get, &rg);
+	w.c = get;
+	w.text = "retry: 1000";
+	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK_EQ_INT(get->status, 200);
+	conn_free(get);
+	app_stop(&a);
+}
+
+/* The store keeps the latest events only; resuming from an id it dropped
+ * replays what is left of that stream, the answer included. */
+static void
+test_replay_store_bound(void)
+{
+	struct app a;
+	struct mcp_http_opts o = { .replay_events = 4 };
+	struct hreq r = { 0 }, g = { .method = "GET",
+	    .accept = "text/event-stream" };
+	struct conn *c;
+	struct want w;
+	int i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			/* A byte limit smaller than any event: only the
+			 * newest stays. */
+			memset(&o, 0, sizeof o);
+			o.replay_bytes = 10;
+		}
+		app_start(&a, &o);
+		r.session = g.session = init_session(&a);
+		r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
+		    "\"params\":{\"sse\":true}}";
+		c = conn_open(&a);		/* 1-1 priming, 1-2 held */
+		conn_send(&a, c, &r);
+		w.c = c;
+		w.text = "\"held\"";
+		CHECK(run_until(&a, conn_has, &w, 2000));
+		conn_free(c);
+		app_spin(&a, 50);
+		CHECK(a.held != NULL);
+		if (a.held == NULL) {
+			app_stop(&a);
+			return;
+		}
+		for (i = 0; i < 6; i++) {	/* 1-3 ... 1-8 */
+			cJSON *p = cJSON_CreateObject();
+
+			mcp_json_add_num(p, "progress", i);
+			mcp_json_add_num(p, "progressToken", 1);
+			mcp_peer_notify_related(a.sess[0]->peer,
+			    mcp_request_id(a.held), "notifications/progress",
+			    p);
+		}
+		mcp_request_reply(a.held, NULL);	/* 1-9 */
+		a.held = NULL;
+		app_spin(&a, 20);
+
+		g.extra = "Last-Event-ID: 1-2\r\n";
+		c = http_do(&a, &g);
+		CHECK_EQ_INT(c->status, 200);
+		CHECK(c->complete);
+		CHECK(strstr(c->body, "id: 1-5\n") == NULL);
+		CHECK_EQ_INT(count_of(c->body, "event: message"),
+		    pass == 0 ? 4 : 1);
+		if (pass == 0)
+			CHECK(starts_with(c->body,
+			    "event: message\nid: 1-6\n"));
+		CHECK_CONTAINS(c->body, "id: 1-9\ndata: {\"jsonrpc\":\"2.0\","
+		    "\"id\":7,\"result\":{}}");
+		conn_free(c);
+		if (pass == 0) {
+			g.extra = "Last-Event-ID: 1-7\r\n";
+			c = http_do(&a, &g);
+			CHECK_EQ_INT(count_of(c->body, "event: message"), 2);
+			CHECK(starts_with(c->body,
+			    "event: message\nid: 1-8\n"));
+			conn_free(c);
+		}
+		app_stop(&a);
+	}
+}
+
 int
 main(void)
 {
@@ -1476,5 +1930,11 @@ main(void)
 	TEST(test_server_free_with_live_sessions);
 	TEST(test_idle_timeout_ends_session);
 	TEST(test_listen_addresses);
+	TEST(test_priming_event_2025_11_25);
+	TEST(test_no_priming_before_2025_11_25);
+	TEST(test_event_ids_increase);
+	TEST(test_server_closed_stream_resumes);
+	TEST(test_resume_unknown_event_id);
+	TEST(test_replay_store_bound);
 	return HARNESS_END();
 }

@@ -692,6 +692,7 @@ conn_open(struct mcp_server *srv, bool raw)
 	c->sess = mcp_server_serve(srv, base, mcp_stdio_new(base, c->fd[0],
 	    c->fd[0], &so));
 	if (raw) {
+		evutil_make_socket_nonblocking(c->fd[1]);
 		c->ev = event_new(base, c->fd[1], EV_READ | EV_PERSIST,
 		    raw_read_cb, c);
 		event_add(c->ev, NULL);
@@ -705,6 +706,19 @@ conn_open(struct mcp_server *srv, bool raw)
 	return c;
 }
 
+/* The server's ends of the socketpairs: closed only once the server is
+ * freed, for a session still registered on a closed descriptor would read
+ * the next socketpair that reuses its number. */
+static int server_fds[256];
+static int nserver_fds;
+
+static void
+server_fds_close(void)
+{
+	while (nserver_fds > 0)
+		close(server_fds[--nserver_fds]);
+}
+
 /* Free the test's side; the server's session ends at the EOF. */
 static void
 conn_free(struct conn *c)
@@ -713,6 +727,9 @@ conn_free(struct conn *c)
 
 	if (c == NULL)
 		return;
+	if (nserver_fds == (int)NELEM(server_fds))
+		abort();
+	server_fds[nserver_fds++] = c->fd[0];
 	mcp_peer_free(c->client);
 	if (c->ev != NULL)
 		event_free(c->ev);
@@ -720,7 +737,6 @@ conn_free(struct conn *c)
 	for (i = 0; i < c->nnotes; i++)
 		cJSON_Delete(c->notes[i].params);
 	cJSON_Delete(c->client_params);
-	close(c->fd[0]);
 	close(c->fd[1]);
 	free(c);
 }
@@ -989,9 +1005,10 @@ reset(void)
 static void
 finish(struct mcp_server *srv, struct conn *a, struct conn *b)
 {
-	mcp_server_free(srv);
 	conn_free(a);
 	conn_free(b);
+	mcp_server_free(srv);
+	server_fds_close();
 	replies_clear();
 }
 
@@ -1056,7 +1073,6 @@ initialize_negotiates_version(void)
 
 		raw_send(c, line);
 		v = raw_json(c);
-		if (v == NULL) fprintf(stderr, "DBG server: %s client: %s\n", server_logs.all, client_logs.all);
 		CHECK_EQ_INT(at(v, "id")->valueint, (int)i + 1);
 		CHECK_STR(jstr(v, "result.protocolVersion"), answered[i]);
 		CHECK_STR(mcp_session_protocol_version(c->sess), answered[i]);
@@ -1280,6 +1296,12 @@ tools_list_paginates(void)
 	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
 	r = rpc(c, "tools/list", "{\"cursor\":\"2 \"}");
 	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
+	r = rpc(c, "tools/list", "{\"cursor\":\" 2\"}");
+	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
+	r = rpc(c, "tools/list", "{\"cursor\":\"+2\"}");
+	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
+	r = rpc(c, "tools/list", "{\"cursor\":\"99999999999999999999999\"}");
+	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
 	r = rpc(c, "tools/list", "{\"cursor\":2}");
 	CHECK_EQ_INT(r->code, MCP_INVALID_PARAMS);
 	CHECK_STR(r->message, "params.cursor: expected string, got integer");
@@ -1362,23 +1384,23 @@ tools_call_validates_arguments(void)
 	} cases[] = {
 		{ "{\"when\":\"2025-01-01\",\"seats\":\"two\"}",
 		  { "arguments.seats", "integer" } },
-		{ "{\"seats\":2}", { "when", NULL } },
+		{ "{\"seats\":2}", { "arguments", "'when'" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":2,\"cabin\":\"first\"}",
-		  { "arguments.cabin", NULL } },
+		  { "arguments.cabin", "\"economy\", \"business\"" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":0}",
-		  { "arguments.seats", NULL } },
+		  { "arguments.seats", ">= 1" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":1.5}",
 		  { "arguments.seats", "integer" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":1,\"name\":\"Alexander\"}",
-		  { "arguments.name", NULL } },
+		  { "arguments.name", "at most 5" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":1,\"code\":\"abc\"}",
-		  { "arguments.code", NULL } },
+		  { "arguments.code", "pattern" } },
 		{ "{\"when\":\"2025-13-45\",\"seats\":1}",
 		  { "arguments.when", "date" } },
 		{ "{\"when\":\"tomorrow\",\"seats\":1}",
 		  { "arguments.when", "date" } },
 		{ "{\"when\":\"2025-01-01\",\"seats\":1,\"extra\":true}",
-		  { "extra", NULL } },
+		  { "arguments", "'extra'" } },
 	};
 	struct mcp_server *srv = server_full();
 	struct conn *c = open_ready(srv, "{}");
@@ -1397,9 +1419,6 @@ tools_call_validates_arguments(void)
 		CHECK_CONTAINS(text, cases[i].names[0]);
 		if (cases[i].names[1] != NULL)
 			CHECK_CONTAINS(text, cases[i].names[1]);
-		if (text == NULL || strstr(text, cases[i].names[0]) == NULL)
-			fprintf(stderr, "  case %zu: %s\n", i,
-			    text != NULL ? text : "(null)");
 	}
 	CHECK_EQ_INT(seen.book_runs, 0);
 	r = call_tool(c, "book", "{\"when\":\"2024-02-29\",\"seats\":3,"
