@@ -56,9 +56,13 @@ struct mcp_entry {
 	bool removed;			/* out of the registry; freed at refs 0 */
 };
 
+/* Entries in declaration order (the list order), indexed by key: a lookup
+ * runs on every call, so it must not walk the list. */
 struct mcp_registry {
 	struct mcp_entry **v;
 	size_t n, cap;
+	size_t *slots;		/* open addressing: index into v plus 1, or 0 */
+	size_t nslots;		/* a power of two, at least twice n */
 };
 
 struct mcp_session {
@@ -70,6 +74,7 @@ struct mcp_session {
 	bool initialized;		/* initialize answered */
 	bool ready;			/* notifications/initialized seen */
 	bool stdio;			/* ends the program when it closes */
+	cJSON *caps;			/* the capabilities we announced */
 	cJSON *client_caps;
 	cJSON *client_info;
 	enum mcp_log_level log_level;
@@ -101,6 +106,16 @@ struct mcp_call {
 	cJSON *owned;			/* what the handler was given */
 	void (*on_cancel)(void *, struct mcp_call *);
 	void *cancel_arg;
+	LIST_HEAD(, mcp_ask) asks;	/* our requests to the client, unanswered */
+};
+
+/* A request a call made to the client, until its answer arrives. */
+struct mcp_ask {
+	LIST_ENTRY(mcp_ask) link;
+	struct mcp_call *call;		/* NULL once the call has ended */
+	int64_t id;
+	mcp_response_cb cb;
+	void *arg;
 };
 
 struct mcp_server {
@@ -115,19 +130,9 @@ struct mcp_server {
 	int exit_status;
 };
 
-static void mcp_server_list_changed(struct mcp_server *, const char *method);
+static void mcp_server_list_changed(struct mcp_server *, const char *what);
 
 /* Registry */
-
-static void
-mcp_registry_push(struct mcp_registry *r, struct mcp_entry *e)
-{
-	if (r->n == r->cap) {
-		r->cap = r->cap == 0 ? 16 : r->cap * 2;
-		r->v = mcp_xrealloc(r->v, r->cap * sizeof *r->v);
-	}
-	r->v[r->n++] = e;
-}
 
 static void
 mcp_entry_free(struct mcp_entry *e)
@@ -156,6 +161,7 @@ mcp_registry_clear(struct mcp_registry *r)
 	for (i = 0; i < r->n; i++)
 		mcp_entry_free(r->v[i]);
 	free(r->v);
+	free(r->slots);
 	memset(r, 0, sizeof *r);
 }
 
@@ -176,14 +182,67 @@ mcp_entry_key(const struct mcp_entry *e)
 	return "";
 }
 
+static size_t
+mcp_registry_hash(const char *key)
+{
+	size_t h = 1469598103934665603u;	/* FNV-1a */
+
+	while (*key != '\0')
+		h = (h ^ (unsigned char)*key++) * 1099511628211u;
+	return h;
+}
+
+/* Rebuild the index from v, sized for at least want entries. */
+static void
+mcp_registry_reindex(struct mcp_registry *r, size_t want)
+{
+	size_t i, j, n = 16;
+
+	while (n < 2 * want)
+		n *= 2;
+	free(r->slots);
+	r->slots = mcp_xcalloc(n, sizeof *r->slots);
+	r->nslots = n;
+	for (i = 0; i < r->n; i++) {
+		j = mcp_registry_hash(mcp_entry_key(r->v[i])) & (n - 1);
+		while (r->slots[j] != 0)
+			j = (j + 1) & (n - 1);
+		r->slots[j] = i + 1;
+	}
+}
+
+static void
+mcp_registry_push(struct mcp_registry *r, struct mcp_entry *e)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap == 0 ? 16 : r->cap * 2;
+		r->v = mcp_xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	r->v[r->n++] = e;
+	if (r->nslots < 2 * r->n)
+		mcp_registry_reindex(r, r->cap);
+	else {
+		size_t j = mcp_registry_hash(mcp_entry_key(e)) & (r->nslots - 1);
+
+		while (r->slots[j] != 0)
+			j = (j + 1) & (r->nslots - 1);
+		r->slots[j] = r->n;
+	}
+}
+
 static struct mcp_entry *
 mcp_registry_find(const struct mcp_registry *r, const char *key)
 {
-	size_t i;
+	size_t j;
 
-	for (i = 0; i < r->n; i++) {
-		if (strcmp(mcp_entry_key(r->v[i]), key) == 0)
-			return r->v[i];
+	if (r->nslots == 0)
+		return NULL;
+	j = mcp_registry_hash(key) & (r->nslots - 1);
+	for (; r->slots[j] != 0; j = (j + 1) & (r->nslots - 1)) {
+		struct mcp_entry *e = r->v[r->slots[j] - 1];
+
+		if (strcmp(mcp_entry_key(e), key) == 0)
+			return e;
 	}
 	return NULL;
 }
@@ -204,6 +263,7 @@ mcp_registry_remove(struct mcp_server *srv, struct mcp_registry *r,
 			mcp_entry_free(r->v[i]);
 		memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
 		r->n--;
+		mcp_registry_reindex(r, r->cap);
 		mcp_server_list_changed(srv, method);
 		return 0;
 	}
@@ -315,7 +375,7 @@ mcp_server_add_tool(struct mcp_server *srv, const struct mcp_tool *t,
 	if (ann != NULL)
 		mcp_json_add(e->listing, "annotations", ann);
 	mcp_registry_push(&srv->tools, e);
-	mcp_server_list_changed(srv, "notifications/tools/list_changed");
+	mcp_server_list_changed(srv, "tools");
 	return 0;
 
 fail:
@@ -353,7 +413,7 @@ mcp_server_add_resource(struct mcp_server *srv, const struct mcp_resource *r,
 	mcp_add_opt_str(e->listing, "description", r->description);
 	mcp_add_opt_str(e->listing, "mimeType", r->mime_type);
 	mcp_registry_push(&srv->resources, e);
-	mcp_server_list_changed(srv, "notifications/resources/list_changed");
+	mcp_server_list_changed(srv, "resources");
 	return 0;
 }
 
@@ -392,7 +452,7 @@ mcp_server_add_template(struct mcp_server *srv,
 	mcp_add_opt_str(e->listing, "description", t->description);
 	mcp_add_opt_str(e->listing, "mimeType", t->mime_type);
 	mcp_registry_push(&srv->templates, e);
-	mcp_server_list_changed(srv, "notifications/resources/list_changed");
+	mcp_server_list_changed(srv, "resources");
 	return 0;
 }
 
@@ -435,7 +495,7 @@ mcp_server_add_prompt(struct mcp_server *srv, const struct mcp_prompt *p,
 	}
 	mcp_json_add(e->listing, "arguments", args);
 	mcp_registry_push(&srv->prompts, e);
-	mcp_server_list_changed(srv, "notifications/prompts/list_changed");
+	mcp_server_list_changed(srv, "prompts");
 	return 0;
 }
 
@@ -443,21 +503,21 @@ int
 mcp_server_remove_tool(struct mcp_server *srv, const char *name)
 {
 	return mcp_registry_remove(srv, &srv->tools, name,
-	    "notifications/tools/list_changed");
+	    "tools");
 }
 
 int
 mcp_server_remove_resource(struct mcp_server *srv, const char *uri)
 {
 	return mcp_registry_remove(srv, &srv->resources, uri,
-	    "notifications/resources/list_changed");
+	    "resources");
 }
 
 int
 mcp_server_remove_prompt(struct mcp_server *srv, const char *name)
 {
 	return mcp_registry_remove(srv, &srv->prompts, name,
-	    "notifications/prompts/list_changed");
+	    "prompts");
 }
 
 void
@@ -477,12 +537,16 @@ mcp_server_set_log(struct mcp_server *srv, const struct mcp_log *log)
 /* Notifications to sessions */
 
 static void
-mcp_server_list_changed(struct mcp_server *srv, const char *method)
+mcp_server_list_changed(struct mcp_server *srv, const char *what)
 {
 	struct mcp_session *s;
+	char method[64];
 
+	snprintf(method, sizeof method, "notifications/%s/list_changed", what);
 	TAILQ_FOREACH(s, &srv->sessions, entry) {
-		if (s->initialized)
+		/* Only to sessions that were told this capability exists. */
+		if (s->initialized && cJSON_GetObjectItemCaseSensitive(s->caps,
+		    what) != NULL)
 			mcp_peer_notify(s->peer, method, NULL);
 	}
 }
@@ -547,6 +611,7 @@ mcp_call_new(enum mcp_call_kind kind, struct mcp_request *req,
 {
 	struct mcp_call *c = mcp_xcalloc(1, sizeof *c);
 
+	LIST_INIT(&c->asks);
 	c->kind = kind;
 	c->req = req;
 	c->sess = sess;
@@ -574,6 +639,17 @@ mcp_call_orphan(struct mcp_call *c)
 static void
 mcp_call_end(struct mcp_call *c)
 {
+	struct mcp_ask *a;
+
+	/* What the call still waits for from the client is no longer wanted:
+	 * cancel it (the callbacks run now, with MCP_REQUEST_CANCELLED). */
+	while ((a = LIST_FIRST(&c->asks)) != NULL) {
+		LIST_REMOVE(a, link);
+		a->call = NULL;
+		if (c->sess == NULL ||
+		    mcp_peer_cancel(c->sess->peer, a->id, "the call ended") != 0)
+			free(a);	/* not pending any more */
+	}
 	if (c->sess != NULL) {
 		TAILQ_REMOVE(&c->sess->calls, c, entry_link);
 		mcp_entry_unref(c->entry);
@@ -657,10 +733,22 @@ mcp_call_close_stream(struct mcp_call *c)
 	    mcp_request_id(c->req));
 }
 
+static void
+mcp_call_ask_done(void *arg, const struct mcp_response *r)
+{
+	struct mcp_ask *a = arg;
+
+	if (a->call != NULL)
+		LIST_REMOVE(a, link);
+	a->cb(a->arg, r);
+	free(a);
+}
+
 int
 mcp_call_request(struct mcp_call *c, const char *method, cJSON *params,
     mcp_response_cb cb, void *arg)
 {
+	struct mcp_ask *a;
 	const char *cap = NULL;
 	struct mcp_call_opts opts = { MCP_SERVER_CLIENT_TIMEOUT_MS,
 	    MCP_SERVER_CLIENT_TIMEOUT_MS, NULL };
@@ -682,8 +770,18 @@ mcp_call_request(struct mcp_call *c, const char *method, cJSON *params,
 		cJSON_Delete(params);
 		return -1;
 	}
-	return mcp_peer_request_related(c->sess->peer, mcp_request_id(c->req),
-	    method, params, &opts, cb, arg) < 0 ? -1 : 0;
+	a = mcp_xcalloc(1, sizeof *a);
+	a->call = c;
+	a->cb = cb;
+	a->arg = arg;
+	a->id = mcp_peer_request_related(c->sess->peer, mcp_request_id(c->req),
+	    method, params, &opts, mcp_call_ask_done, a);
+	if (a->id < 0) {
+		free(a);
+		return -1;
+	}
+	LIST_INSERT_HEAD(&c->asks, a, link);
+	return 0;
 }
 
 void
@@ -953,7 +1051,9 @@ mcp_method_initialize(struct mcp_session *s, struct mcp_request *req,
 
 	result = cJSON_CreateObject();
 	mcp_json_add_str(result, "protocolVersion", chosen);
-	mcp_json_add(result, "capabilities", mcp_server_capabilities(s->srv));
+	cJSON_Delete(s->caps);
+	s->caps = mcp_server_capabilities(s->srv);
+	mcp_json_add(result, "capabilities", cJSON_Duplicate(s->caps, 1));
 	si = cJSON_CreateObject();
 	mcp_json_add_str(si, "name", info->name);
 	mcp_json_add_str(si, "version", info->version);
@@ -1374,6 +1474,7 @@ mcp_session_free(struct mcp_session *s)
 		mcp_call_orphan(c);
 	event_free(s->free_ev);
 	cJSON_Delete(s->client_caps);
+	cJSON_Delete(s->caps);
 	cJSON_Delete(s->client_info);
 	for (i = 0; i < s->nsubs; i++)
 		free(s->subs[i]);

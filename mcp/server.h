@@ -185,7 +185,10 @@ void mcp_call_on_cancel(struct mcp_call *, void (*fn)(void *arg,
     struct mcp_call *), void *arg);
 /* Requests to the client tied to this call: sampling/createMessage,
  * elicitation/create, roots/list. params taken. Fails with -1 (cb not run)
- * when the client lacks the capability. */
+ * when the client lacks the capability. cb runs exactly once; if the call
+ * ends first, the request is cancelled (notifications/cancelled to the
+ * client) and cb runs then with MCP_REQUEST_CANCELLED: it must not touch
+ * the call. */
 int mcp_call_request(struct mcp_call *, const char *method, cJSON *params,
     mcp_response_cb cb, void *arg);
 /* HTTP polling (SEP-1699): end the call's SSE stream now (starting it, with
