@@ -43,6 +43,9 @@ EXAMPLES := $(EXAMPLE_SRC:mcp/examples/%.c=$(BUILD)/mcp-example-%)
 EXAMPLES_ASAN := $(EXAMPLE_SRC:mcp/examples/%.c=$(BUILD)/asan/mcp-example-%)
 TESTS := $(TEST_SRC:tests/mcp/%.c=$(BUILD)/tests/%)
 TESTS_ASAN := $(TEST_SRC:tests/mcp/%.c=$(BUILD)/asan/tests/%)
+# Helpers every test binary links; not a test itself (not *-test.c).
+TESTUTIL_OBJ := $(BUILD)/obj/tests/mcp/testutil.o
+TESTUTIL_ASAN_OBJ := $(BUILD)/asan/obj/tests/mcp/testutil.o
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 PROGRAMS := $(EXAMPLES)
@@ -120,11 +123,17 @@ $(BUILD)/mcp-example-%: $(BUILD)/obj/mcp/examples/%.o $(LIBMCP)
 $(BUILD)/asan/mcp-example-%: $(BUILD)/asan/obj/mcp/examples/%.o $(LIBMCP_ASAN)
 	$(CC) $(SAN) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/mcp/%.o $(LIBMCP)
+# The helpers' objects, named so that they are built (by the pattern rules
+# above) and kept like any other target.
+$(TESTUTIL_OBJ): tests/mcp/testutil.c
+$(TESTUTIL_ASAN_OBJ): tests/mcp/testutil.c
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/mcp/%.o $(TESTUTIL_OBJ) $(LIBMCP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
-$(BUILD)/asan/tests/%: $(BUILD)/asan/obj/tests/mcp/%.o $(LIBMCP_ASAN)
+$(BUILD)/asan/tests/%: $(BUILD)/asan/obj/tests/mcp/%.o $(TESTUTIL_ASAN_OBJ) \
+	$(LIBMCP_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 

@@ -4,7 +4,6 @@
  * nonblocking sockets in the same loop. Each test is a transcript: what the
  * client sends and what the server must answer.
  */
-#include <sys/time.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include "mcp/json.h"
 #include "mcp/peer.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 #define MAX_SESS	16
 
@@ -362,24 +362,6 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-static struct conn *
-conn_open(struct app *a)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((unsigned short)a->port);
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	c->in = evbuffer_new();
-	c->bev = bufferevent_socket_new(a->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	bufferevent_socket_connect(c->bev, (struct sockaddr *)&sin, sizeof sin);
-	return c;
-}
-
 static void
 conn_free(struct conn *c)
 {
@@ -424,24 +406,31 @@ conn_send(struct app *a, struct conn *c, const struct hreq *r)
 	evbuffer_add_printf(out, "\r\n%s", body);
 }
 
+/* Connect and send r, without waiting for the answer. */
+static struct conn *
+conn_open(struct app *a, const struct hreq *r)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)a->port);
+	sin.sin_addr.s_addr = htonl(0x7f000001);
+	c->in = evbuffer_new();
+	c->bev = bufferevent_socket_new(a->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	bufferevent_socket_connect(c->bev, (struct sockaddr *)&sin, sizeof sin);
+	conn_send(a, c, r);
+	return c;
+}
+
 /* Run the loop until pred holds or ms pass; returns pred. */
 static bool
 run_until(struct app *a, bool (*pred)(void *), void *arg, int ms)
 {
-	struct timeval start, now;
-
-	gettimeofday(&start, NULL);
-	while (!pred(arg)) {
-		long elapsed;
-
-		gettimeofday(&now, NULL);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_usec - start.tv_usec) / 1000;
-		if (elapsed >= ms)
-			return false;
-		app_spin(a, 5);
-	}
-	return true;
+	return testutil_loop_until(a->base, pred, arg, ms);
 }
 
 static bool
@@ -463,6 +452,16 @@ conn_has(void *arg)
 	return w->c->body != NULL && strstr(w->c->body, w->text) != NULL;
 }
 
+/* Run the loop until c's body so far has text in it or ms pass; whether
+ * it has. */
+static bool
+conn_wait_body(struct app *a, struct conn *c, const char *text, int ms)
+{
+	struct want w = { c, text };
+
+	return run_until(a, conn_has, &w, ms);
+}
+
 static bool
 sess_closed(void *arg)
 {
@@ -473,9 +472,8 @@ sess_closed(void *arg)
 static struct conn *
 http_do(struct app *a, const struct hreq *r)
 {
-	struct conn *c = conn_open(a);
+	struct conn *c = conn_open(a, r);
 
-	conn_send(a, c, r);
 	if (!run_until(a, conn_done, c, 3000))
 		fprintf(stderr, "  timed out waiting for a response\n");
 	return c;
@@ -866,8 +864,7 @@ test_oversize_413(void)
 	r.extra = "Transfer-Encoding: chunked\r\n"
 	    "Content-Type: application/json\r\n\r\n"
 	    "800\r\n";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
+	c = conn_open(&a, &r);
 	evbuffer_add(bufferevent_get_output(c->bev), big, 2048);
 	evbuffer_add_printf(bufferevent_get_output(c->bev), "\r\n0\r\n\r\n");
 	run_until(&a, conn_done, c, 3000);
@@ -968,7 +965,6 @@ test_get_stream_receives_queued(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *c, *get;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
@@ -979,11 +975,8 @@ test_get_stream_receives_queued(void)
 	CHECK(strstr(c->body, "list_changed") == NULL);
 	conn_free(c);
 
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "list_changed";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "list_changed", 2000));
 	CHECK_EQ_INT(get->status, 200);
 	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
 	CHECK_STR(conn_header(get, "Mcp-Session-Id"), g.session);
@@ -997,8 +990,7 @@ test_get_stream_receives_queued(void)
 	c = http_do(&a, &r);
 	CHECK_EQ_INT(c->status, 200);
 	conn_free(c);
-	w.text = "id: 0-3\n";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(conn_wait_body(&a, get, "id: 0-3\n", 2000));
 	/* A second GET is refused while the first is open. */
 	c = http_do(&a, &g);
 	CHECK_EQ_INT(c->status, 409);
@@ -1014,7 +1006,6 @@ test_get_queue_is_bounded(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *c, *get;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
@@ -1024,11 +1015,8 @@ test_get_queue_is_bounded(void)
 	CHECK_EQ_INT(c->status, 200);
 	conn_free(c);
 	CHECK(a.logs_warned > 0);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "\"seq\":1004}";
-	CHECK(run_until(&a, conn_has, &w, 3000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "\"seq\":1004}", 3000));
 	/* The five oldest went; the rest arrive in order. */
 	CHECK(strstr(get->body, "\"seq\":4}") == NULL);
 	CHECK_CONTAINS(get->body, "id: 0-2\ndata: {\"jsonrpc\":\"2.0\","
@@ -1135,22 +1123,15 @@ test_resume_after_client_disconnect(void)
 	    .accept = "text/event-stream" }, rg;
 	struct conn *c, *get, *res;
 	struct mcp_request *held;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
-	get = conn_open(&a);			/* event 0-1 */
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "retry: 1000";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);			/* event 0-1 */
+	CHECK(conn_wait_body(&a, get, "retry: 1000", 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 	    "\"params\":{\"sse\":true}}";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
-	w.c = c;
-	w.text = "\"held\"";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	c = conn_open(&a, &r);
+	CHECK(conn_wait_body(&a, c, "\"held\"", 2000));
 	CHECK_CONTAINS(c->body, "id: 1-2\nretry: 1000\ndata: \n\n");
 	CHECK_CONTAINS(c->body, "event: message\nid: 1-3\ndata: {");
 	conn_free(c);
@@ -1221,8 +1202,7 @@ test_disconnect_pending_json(void)
 	app_start(&a, NULL);
 	r.session = init_session(&a);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
+	c = conn_open(&a, &r);
 	app_spin(&a, 50);
 	CHECK(a.held != NULL);
 	conn_free(c);
@@ -1247,8 +1227,7 @@ test_cancel_ends_stream(void)
 	app_start(&a, NULL);
 	r.session = init_session(&a);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
-	held = conn_open(&a);
-	conn_send(&a, held, &r);
+	held = conn_open(&a, &r);
 	app_spin(&a, 50);
 	CHECK(a.held != NULL);
 	r.body = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
@@ -1277,8 +1256,7 @@ test_duplicate_id_400(void)
 	app_start(&a, NULL);
 	r.session = init_session(&a);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
-	held = conn_open(&a);
-	conn_send(&a, held, &r);
+	held = conn_open(&a, &r);
 	app_spin(&a, 50);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"echo\"}";
 	c = http_do(&a, &r);
@@ -1300,18 +1278,13 @@ test_transport_close(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *held, *get, *c;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "retry: 1000";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "retry: 1000", 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\"}";
-	held = conn_open(&a);
-	conn_send(&a, held, &r);
+	held = conn_open(&a, &r);
 	app_spin(&a, 50);
 	CHECK(a.held != NULL);
 	mcp_peer_close(a.sess[0]->peer);
@@ -1384,27 +1357,19 @@ test_server_free_with_live_sessions(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *held, *sse, *get;
-	struct want w;
 	int i;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
 	CHECK(init_session(&a) != NULL);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "retry: 1000";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "retry: 1000", 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 	    "\"params\":{\"sse\":true}}";
-	sse = conn_open(&a);
-	conn_send(&a, sse, &r);
-	w.c = sse;
-	w.text = "\"held\"";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	sse = conn_open(&a, &r);
+	CHECK(conn_wait_body(&a, sse, "\"held\"", 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"hold\"}";
-	held = conn_open(&a);
-	conn_send(&a, held, &r);
+	held = conn_open(&a, &r);
 	app_spin(&a, 50);
 
 	mcp_http_server_free(a.srv);
@@ -1506,7 +1471,6 @@ test_priming_event_2025_11_25(void)
 	    g = { .method = "GET", .accept = "text/event-stream",
 	    .extra = "MCP-Protocol-Version: 2025-03-26\r\n" };
 	struct conn *c, *get;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
@@ -1522,11 +1486,8 @@ test_priming_event_2025_11_25(void)
 	CHECK_STR(conn_header(c, "Content-Type"), "application/json");
 	conn_free(c);
 	/* The GET stream too, instead of a comment. */
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "data: \n\n";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "data: \n\n", 2000));
 	CHECK_STR(get->body, "id: 0-4\nretry: 1000\ndata: \n\n");
 	conn_free(get);
 	app_stop(&a);
@@ -1551,7 +1512,6 @@ test_no_priming_before_2025_11_25(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *c, *get;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session_version(&a, "2025-06-18");
@@ -1563,18 +1523,14 @@ test_no_priming_before_2025_11_25(void)
 	CHECK(strstr(c->body, "retry:") == NULL);
 	CHECK_CONTAINS(c->body, "id: 1-2\ndata: {\"jsonrpc\":\"2.0\",\"id\":5,");
 	conn_free(c);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = ": stream open\n\n";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, ": stream open\n\n", 2000));
 	CHECK(strstr(get->body, "retry:") == NULL);
 	conn_free(get);
 
 	/* poll: the reply had not begun, so it stays JSON. */
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"poll\"}";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
+	c = conn_open(&a, &r);
 	CHECK(run_until(&a, conn_done, c, 200) == false);
 	CHECK_EQ_INT(a.closed_rc, -1);
 	CHECK(a.held != NULL);
@@ -1587,11 +1543,8 @@ test_no_priming_before_2025_11_25(void)
 	/* A stream with events has ids to resume from: it can be closed. */
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 	    "\"params\":{\"sse\":true}}";
-	c = conn_open(&a);
-	conn_send(&a, c, &r);
-	w.c = c;
-	w.text = "\"held\"";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	c = conn_open(&a, &r);
+	CHECK(conn_wait_body(&a, c, "\"held\"", 2000));
 	CHECK(a.held != NULL);
 	if (a.held != NULL)
 		CHECK_EQ_INT(mcp_http_close_stream(mcp_peer_transport(
@@ -1613,15 +1566,11 @@ test_event_ids_increase(void)
 	struct conn *c[3], *get;
 	unsigned long long no[64], seq[64], seen[64];
 	int i, j, n, nseen = 0;
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "retry:";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "retry:", 2000));
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"slow\"}";
 	c[0] = http_do(&a, &r);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"broadcast\","
@@ -1629,8 +1578,7 @@ test_event_ids_increase(void)
 	c[1] = http_do(&a, &r);
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"slow\"}";
 	c[2] = http_do(&a, &r);
-	w.text = "\"seq\":2}";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(conn_wait_body(&a, get, "\"seq\":2}", 2000));
 
 	n = event_ids(get->body, no, seq, 64);
 	CHECK_EQ_INT(n, 4);		/* priming and three notifications */
@@ -1676,7 +1624,6 @@ test_server_closed_stream_resumes(void)
 	struct mcp_transport *t;
 	struct mcp_transport other = { .ops = &other_ops };
 	struct mcp_id unknown = { MCP_ID_INT, 99, NULL };
-	struct want w;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
@@ -1712,11 +1659,8 @@ test_server_closed_stream_resumes(void)
 
 	rg = g;
 	rg.extra = "Last-Event-ID: 1-1\r\n";
-	get = conn_open(&a);
-	conn_send(&a, get, &rg);
-	w.c = get;
-	w.text = "\"progress\":1}";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &rg);
+	CHECK(conn_wait_body(&a, get, "\"progress\":1}", 2000));
 	CHECK_EQ_INT(get->status, 200);
 	CHECK_STR(conn_header(get, "Content-Type"), "text/event-stream");
 	CHECK(starts_with(get->body, "event: message\nid: 1-2\ndata: "
@@ -1735,11 +1679,8 @@ test_server_closed_stream_resumes(void)
 	CHECK_EQ_INT(count_of(get->body, "id: 1-2\n"), 1);
 	conn_free(get);
 	/* The standalone stream is another matter. */
-	get = conn_open(&a);
-	conn_send(&a, get, &g);
-	w.c = get;
-	w.text = "retry: 1000";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &g);
+	CHECK(conn_wait_body(&a, get, "retry: 1000", 2000));
 	CHECK_EQ_INT(get->status, 200);
 	conn_free(get);
 	app_stop(&a);
@@ -1759,19 +1700,15 @@ test_resume_unknown_event_id(void)
 	    .accept = "text/event-stream" }, rg;
 	struct conn *c, *get;
 	char extra[128];
-	struct want w;
 	size_t i;
 
 	app_start(&a, NULL);
 	r.session = g.session = init_session(&a);
-	get = conn_open(&a);			/* 0-1 */
-	conn_send(&a, get, &g);
+	get = conn_open(&a, &g);			/* 0-1 */
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"broadcast\"}";
 	c = http_do(&a, &r);			/* 0-2 */
 	conn_free(c);
-	w.c = get;
-	w.text = "id: 0-2\n";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	CHECK(conn_wait_body(&a, get, "id: 0-2\n", 2000));
 	rg = g;
 	rg.extra = extra;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1795,11 +1732,8 @@ test_resume_unknown_event_id(void)
 	r.body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"broadcast\"}";
 	c = http_do(&a, &r);			/* queued */
 	conn_free(c);
-	get = conn_open(&a);
-	conn_send(&a, get, &rg);
-	w.c = get;
-	w.text = "id: 0-3\n";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &rg);
+	CHECK(conn_wait_body(&a, get, "id: 0-3\n", 2000));
 	CHECK_EQ_INT(get->status, 200);
 	CHECK(starts_with(get->body, "event: message\nid: 0-2\ndata: {"));
 	CHECK_EQ_INT(count_of(get->body, "list_changed"), 2);
@@ -1812,11 +1746,8 @@ test_resume_unknown_event_id(void)
 	app_spin(&a, 50);
 	/* An empty Last-Event-ID is none. */
 	snprintf(extra, sizeof extra, "Last-Event-ID:\r\n");
-	get = conn_open(&a);
-	conn_send(&a, get, &rg);
-	w.c = get;
-	w.text = "retry: 1000";
-	CHECK(run_until(&a, conn_has, &w, 2000));
+	get = conn_open(&a, &rg);
+	CHECK(conn_wait_body(&a, get, "retry: 1000", 2000));
 	CHECK_EQ_INT(get->status, 200);
 	conn_free(get);
 	app_stop(&a);
@@ -1832,7 +1763,6 @@ test_replay_store_bound(void)
 	struct hreq r = { 0 }, g = { .method = "GET",
 	    .accept = "text/event-stream" };
 	struct conn *c;
-	struct want w;
 	int i, pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -1846,11 +1776,8 @@ test_replay_store_bound(void)
 		r.session = g.session = init_session(&a);
 		r.body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"hold\","
 		    "\"params\":{\"sse\":true}}";
-		c = conn_open(&a);		/* 1-1 priming, 1-2 held */
-		conn_send(&a, c, &r);
-		w.c = c;
-		w.text = "\"held\"";
-		CHECK(run_until(&a, conn_has, &w, 2000));
+		c = conn_open(&a, &r);		/* 1-1 priming, 1-2 held */
+		CHECK(conn_wait_body(&a, c, "\"held\"", 2000));
 		conn_free(c);
 		app_spin(&a, 50);
 		CHECK(a.held != NULL);

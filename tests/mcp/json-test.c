@@ -3,11 +3,9 @@
  * and the first-error-wins record they fill in (mcp/error.c).
  */
 #include <math.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mcp/error.h"
 #include "mcp/json.h"
@@ -575,24 +573,11 @@ error_record(void)
 	CHECK_STR(mcp_strerror(12345), "unknown error");
 }
 
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL json: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
 int
 main(void)
 {
 	HARNESS_BEGIN("json");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(string_getter);
 	TEST(getter_on_non_object);
 	TEST(object_and_array_getters);

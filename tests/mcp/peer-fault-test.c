@@ -5,7 +5,6 @@
  */
 #include <sys/socket.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,85 +17,13 @@
 #include "mcp/peer.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 static struct event_base *base;
 
-static void
-deadline_cb(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	*(bool *)arg = true;
-}
-
-/* Run the loop until cond(arg) holds or ms pass; the value of cond. */
-static bool
-loop_until(bool (*cond)(void *), void *arg, int ms)
-{
-	bool expired = false;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event *ev = evtimer_new(base, deadline_cb, &expired);
-
-	evtimer_add(ev, &tv);
-	while (!(cond != NULL && cond(arg)) && !expired)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	return cond != NULL && cond(arg);
-}
-
-static void
-spin(int ms)
-{
-	loop_until(NULL, NULL, ms);
-}
-
-struct count_wait {
-	const int *counter;
-	int target;
-};
-
-static bool
-count_reached(void *arg)
-{
-	const struct count_wait *w = arg;
-
-	return *w->counter >= w->target;
-}
-
-static bool
-wait_count(const int *counter, int target, int ms)
-{
-	struct count_wait w = { counter, target };
-
-	return loop_until(count_reached, &w, ms);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timeval tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-struct logbuf {
-	int count;
-	char last[1024];
-};
-
-static void
-log_fn(void *arg, enum mcp_log_level level, const char *msg)
-{
-	struct logbuf *l = arg;
-
-	(void)level;
-	l->count++;
-	snprintf(l->last, sizeof l->last, "%s", msg);
-}
-
-static struct logbuf logs;
-static const struct mcp_log quiet = { log_fn, &logs, MCP_LOG_DEBUG, "test" };
+static struct testutil_log logs;
+static const struct mcp_log quiet = { testutil_log_fn, &logs, MCP_LOG_DEBUG,
+    "test" };
 
 struct outcome {
 	int calls;
@@ -168,29 +95,13 @@ server_on_notification(void *arg, const char *method, const cJSON *params)
 		mcp_peer_close(srv->peer);
 }
 
-struct closed {
-	int calls;
-	bool null_reason;
-	char reason[256];
-};
-
-static void
-on_closed(void *arg, const char *reason)
-{
-	struct closed *c = arg;
-
-	c->calls++;
-	c->null_reason = reason == NULL;
-	snprintf(c->reason, sizeof c->reason, "%s", reason ? reason : "");
-}
-
 /* One peer against raw bytes. Replies are counted as they come and only
  * the last line is kept, so a flood of answers cannot fill anything. */
 struct raw {
 	int fd[2];
 	struct mcp_peer *peer;
 	struct server srv;
-	struct closed closed;
+	struct testutil_closed closed;
 	struct event *ev;
 	char part[1 << 16];
 	size_t plen;
@@ -240,14 +151,13 @@ raw_open(struct raw *r, const struct mcp_peer_opts *po,
 	memset(r, 0, sizeof *r);
 	r->srv.in_order = true;
 	r->srv.last_i = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, r->fd) != 0)
-		abort();
+	testutil_socketpair(r->fd);
 	r->peer = mcp_peer_new(base, mcp_stdio_new(base, r->fd[0], r->fd[0],
 	    so != NULL ? so : &dso), po != NULL ? po : &dpo);
 	r->srv.peer = r->peer;
 	mcp_peer_set_handlers(r->peer, server_on_request,
 	    server_on_notification, &r->srv);
-	mcp_peer_set_closed_cb(r->peer, on_closed, &r->closed);
+	mcp_peer_set_closed_cb(r->peer, testutil_on_closed, &r->closed);
 	r->ev = event_new(base, r->fd[1], EV_READ | EV_PERSIST, raw_read_cb, r);
 	event_add(r->ev, NULL);
 }
@@ -262,25 +172,12 @@ raw_free(struct raw *r)
 		close(r->fd[1]);
 }
 
-/* Write bytes while the loop runs (the peer answers as we write). */
+/* Write bytes while the loop runs (the peer answers as we write); a write
+ * error (the peer went away) ends it. */
 static void
 raw_write(struct raw *r, const void *buf, size_t len)
 {
-	const char *p = buf;
-	int flags = fcntl(r->fd[1], F_GETFL);
-
-	fcntl(r->fd[1], F_SETFL, flags | O_NONBLOCK);
-	while (len > 0) {
-		ssize_t n = write(r->fd[1], p, len);
-
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && errno != EAGAIN && errno != EINTR)
-			break;
-		event_base_loop(base, EVLOOP_NONBLOCK);
-	}
-	fcntl(r->fd[1], F_SETFL, flags);
+	testutil_pump(base, r->fd[1], buf, len);
 }
 
 static void
@@ -293,7 +190,7 @@ raw_send(struct raw *r, const char *s)
 static const char *
 raw_reply(struct raw *r, int n)
 {
-	CHECK(wait_count(&r->lines, n, 2000));
+	CHECK(testutil_wait_count(base, &r->lines, n, 2000));
 	return r->last;
 }
 
@@ -312,17 +209,17 @@ closes_mid_message(void)
 	mcp_peer_request(r.peer, "x", NULL, NULL, on_response, &o);
 	CHECK_STR(raw_reply(&r, 1), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}");
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"res");
-	spin(20);
+	testutil_spin(base, 20);
 	close(r.fd[1]);
 	r.fd[1] = -1;
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
 	CHECK(r.closed.null_reason);
 	CHECK_EQ_INT(o.calls, 1);
 	CHECK_EQ_INT(o.code, MCP_CONNECTION_CLOSED);
 	CHECK_STR(logs.last, "stdio: peer closed in the middle of a message; "
 	    "28 bytes discarded");
 	CHECK_EQ_INT(r.srv.requests, 0);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(r.closed.calls, 1);
 	CHECK_EQ_INT(o.calls, 1);
 	raw_free(&r);
@@ -339,9 +236,9 @@ closes_mid_request(void)
 	    "{\"jsonrpc\":\"2.0\",\"id\":2,\"meth");
 	CHECK_STR(raw_reply(&r, 1), "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
 	shutdown(r.fd[1], SHUT_WR);
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
 	CHECK(r.closed.null_reason);
-	spin(20);
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(r.lines, 1);
 	CHECK_EQ_INT(r.srv.requests, 0);
 	raw_free(&r);
@@ -356,7 +253,7 @@ never_answers(void)
 	struct mcp_call_opts co = { 60, 0, NULL };
 	struct outcome o[200];
 	struct raw r;
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 	int i, timeouts = 0, calls = 0;
 
 	memset(o, 0, sizeof o);
@@ -368,9 +265,9 @@ never_answers(void)
 		    on_response, &o[i]);
 	CHECK_EQ_INT(mcp_peer_pending(r.peer), 200);
 	/* 200 requests and 200 cancellations come out. */
-	CHECK(wait_count(&r.lines, 400, 3000));
-	CHECK(now_ms() - t0 >= 95);
-	spin(50);
+	CHECK(testutil_wait_count(base, &r.lines, 400, 3000));
+	CHECK(testutil_now_ms() - t0 >= 95);
+	testutil_spin(base, 50);
 	for (i = 0; i < 200; i++) {
 		calls += o[i].calls;
 		if (o[i].calls == 1 && o[i].code == MCP_REQUEST_TIMEOUT)
@@ -401,7 +298,7 @@ notification_flood(void)
 	raw_open(&r, NULL, NULL);
 	/* Warm up the buffers before measuring. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":{\"w\":0}}\n");
-	CHECK(wait_count(&r.srv.notifications, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.notifications, 1, 2000));
 	r.srv.notifications = 0;
 	before = mallinfo2();
 	for (i = 0; i < 100000; i += 1000) {
@@ -413,11 +310,11 @@ notification_flood(void)
 			    j);
 		raw_write(&r, chunk, len);
 	}
-	CHECK(wait_count(&r.srv.notifications, 100000, 5000));
+	CHECK(testutil_wait_count(base, &r.srv.notifications, 100000, 5000));
 	CHECK_EQ_INT(r.srv.notifications, 100000);
 	CHECK(r.srv.in_order);
 	CHECK_EQ_INT(r.srv.last_i, 99999);
-	spin(20);
+	testutil_spin(base, 20);
 	after = mallinfo2();
 	/* mallinfo2 means nothing under ASan's allocator (it reports 0). */
 	if (before.uordblks > 0)
@@ -426,9 +323,9 @@ notification_flood(void)
 	CHECK_EQ_INT(r.lines, 0);
 	/* Still answering. */
 	mcp_peer_request(r.peer, "ping", NULL, NULL, on_response, &o);
-	CHECK(wait_count(&r.lines, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.lines, 1, 2000));
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n");
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_EQ_INT(o.code, 0);
 	free(chunk);
 	raw_free(&r);
@@ -447,8 +344,7 @@ notification_flood_between_peers(void)
 	memset(&srv, 0, sizeof srv);
 	srv.in_order = true;
 	srv.last_i = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-		abort();
+	testutil_socketpair(sv);
 	a = mcp_peer_new(base, mcp_stdio_new(base, sv[0], sv[0], &so), &po);
 	b = mcp_peer_new(base, mcp_stdio_new(base, sv[1], sv[1], &so), &po);
 	srv.peer = b;
@@ -462,7 +358,7 @@ notification_flood_between_peers(void)
 		if (i % 5000 == 0)
 			event_base_loop(base, EVLOOP_NONBLOCK);
 	}
-	CHECK(wait_count(&srv.notifications, 100000, 5000));
+	CHECK(testutil_wait_count(base, &srv.notifications, 100000, 5000));
 	CHECK(srv.in_order);
 	CHECK_EQ_INT(srv.last_i, 99999);
 	mcp_peer_free(a);
@@ -495,7 +391,7 @@ garbage_lines(void)
 		line[n] = '\n';
 		raw_write(&r, line, (size_t)n + 1);
 	}
-	spin(100);
+	testutil_spin(base, 100);
 	replies = r.lines;
 	CHECK(replies > 0 && replies <= 2000);
 	CHECK_CONTAINS(r.last, "\"error\":{\"code\":-32");
@@ -525,7 +421,7 @@ oversize_message(void)
 	n += sprintf(big + n, "\"}}\n");
 	raw_write(&r, big, (size_t)n);
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
-	CHECK(wait_count(&r.lines, 2, 2000));
+	CHECK(testutil_wait_count(base, &r.lines, 2, 2000));
 	CHECK_STR(r.last, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
 	CHECK_EQ_INT(r.lines, 2);
 	CHECK_EQ_INT(r.srv.requests, 0);
@@ -537,7 +433,7 @@ oversize_message(void)
 		raw_write(&r, big, 3001);
 	}
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n");
-	CHECK(wait_count(&r.lines, 53, 2000));
+	CHECK(testutil_wait_count(base, &r.lines, 53, 2000));
 	CHECK_STR(r.last, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}");
 	CHECK_EQ_INT(r.closed.calls, 0);
 	free(big);
@@ -554,12 +450,12 @@ reader_goes_away(void)
 
 	raw_open(&r, NULL, NULL);
 	mcp_peer_request(r.peer, "x", NULL, NULL, on_response, &o);
-	CHECK(wait_count(&r.lines, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.lines, 1, 2000));
 	event_del(r.ev);
 	close(r.fd[1]);
 	r.fd[1] = -1;
 	mcp_peer_request(r.peer, "y", NULL, NULL, on_response, &o2);
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
 	CHECK_EQ_INT(o.calls, 1);
 	CHECK_EQ_INT(o.code, MCP_CONNECTION_CLOSED);
 	CHECK_EQ_INT(o2.calls, 1);
@@ -570,7 +466,7 @@ reader_goes_away(void)
 		CHECK_STR(r.closed.reason, "write: Broken pipe");
 		CHECK_STR(o.message, "connection closed: write: Broken pipe");
 	}
-	spin(20);
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(r.closed.calls, 1);
 	raw_free(&r);
 }
@@ -586,7 +482,7 @@ write_side_shut(void)
 	raw_open(&r, NULL, NULL);
 	shutdown(r.fd[1], SHUT_RD);
 	mcp_peer_request(r.peer, "x", NULL, NULL, on_response, &o);
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
 	CHECK_STR(r.closed.reason, "write: Broken pipe");
 	CHECK_EQ_INT(o.calls, 1);
 	CHECK_STR(o.message, "connection closed: write: Broken pipe");
@@ -612,8 +508,8 @@ handler_closes_mid_batch(void)
 	len += (size_t)sprintf(batch + len,
 	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
 	raw_write(&r, batch, len);
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
-	spin(30);
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(r.srv.notifications, 3);
 	CHECK_EQ_INT(r.closed.calls, 1);
 	CHECK(r.closed.null_reason);
@@ -637,10 +533,10 @@ held_requests_when_closed(void)
 		    "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"hold\"}\n", i);
 		raw_send(&r, line);
 	}
-	CHECK(wait_count(&r.srv.nheld, 5, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.nheld, 5, 2000));
 	close(r.fd[1]);
 	r.fd[1] = -1;
-	CHECK(wait_count(&r.closed.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.closed.calls, 1, 2000));
 	CHECK_EQ_INT(r.srv.cancels, 5);
 	for (i = 0; i < 5; i++) {
 		CHECK(mcp_request_cancelled(r.srv.held[i]));
@@ -664,23 +560,11 @@ glued_messages(void)
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
 	    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n"
 	    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n");
-	CHECK(wait_count(&r.lines, 2, 2000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &r.lines, 2, 2000));
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(r.lines, 2);
 	CHECK_STR(r.last, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}");
 	raw_free(&r);
-}
-
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL peer-fault: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
 }
 
 int
@@ -689,8 +573,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	HARNESS_BEGIN("peer-fault");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(closes_mid_message);
 	TEST(closes_mid_request);
 	TEST(never_answers);

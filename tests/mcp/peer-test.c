@@ -3,8 +3,6 @@
  * by a socketpair through the stdio transport on one event loop, or one
  * peer facing raw JSON lines that the test writes and reads itself.
  */
-#include <sys/socket.h>
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,90 +15,13 @@
 #include "mcp/peer.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 static struct event_base *base;
 
-/* The loop */
-
-static void
-deadline_cb(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	*(bool *)arg = true;
-}
-
-/* Run the loop until cond(arg) holds or ms pass; the value of cond. */
-static bool
-loop_until(bool (*cond)(void *), void *arg, int ms)
-{
-	bool expired = false;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event *ev = evtimer_new(base, deadline_cb, &expired);
-
-	evtimer_add(ev, &tv);
-	while (!(cond != NULL && cond(arg)) && !expired)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	return cond != NULL && cond(arg);
-}
-
-/* Run the loop for ms. */
-static void
-spin(int ms)
-{
-	loop_until(NULL, NULL, ms);
-}
-
-struct count_wait {
-	const int *counter;
-	int target;
-};
-
-static bool
-count_reached(void *arg)
-{
-	const struct count_wait *w = arg;
-
-	return *w->counter >= w->target;
-}
-
-/* Run until *counter >= target or ms pass. */
-static bool
-wait_count(const int *counter, int target, int ms)
-{
-	struct count_wait w = { counter, target };
-
-	return loop_until(count_reached, &w, ms);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timeval tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/* A log sink that keeps the last message and counts them. */
-struct logbuf {
-	int count;
-	char last[1024];
-};
-
-static void
-log_fn(void *arg, enum mcp_log_level level, const char *msg)
-{
-	struct logbuf *l = arg;
-
-	(void)level;
-	l->count++;
-	snprintf(l->last, sizeof l->last, "%s", msg);
-}
-
-static struct logbuf logs;
-static const struct mcp_log quiet = { log_fn, &logs, MCP_LOG_DEBUG, "test" };
+static struct testutil_log logs;
+static const struct mcp_log quiet = { testutil_log_fn, &logs, MCP_LOG_DEBUG,
+    "test" };
 
 /* Outgoing request results */
 
@@ -133,7 +54,7 @@ on_response(void *arg, const struct mcp_response *r)
 
 	o->calls++;
 	o->code = r->code;
-	o->at_ms = now_ms();
+	o->at_ms = testutil_now_ms();
 	snprintf(o->message, sizeof o->message, "%s",
 	    r->message != NULL ? r->message : "");
 	free(o->result);
@@ -304,29 +225,13 @@ server_on_notification(void *arg, const char *method, const cJSON *params)
 	free(p);
 }
 
-struct closed {
-	int calls;
-	char reason[256];
-	bool null_reason;
-};
-
-static void
-on_closed(void *arg, const char *reason)
-{
-	struct closed *c = arg;
-
-	c->calls++;
-	c->null_reason = reason == NULL;
-	snprintf(c->reason, sizeof c->reason, "%s", reason ? reason : "");
-}
-
 /* Two peers joined by a socketpair. a is the "client", b the "server",
  * although either may do both. */
 struct pair {
 	int fd[2];
 	struct mcp_peer *a, *b;
 	struct server sa, sb;
-	struct closed ca, cb;
+	struct testutil_closed ca, cb;
 };
 
 static void
@@ -337,8 +242,7 @@ pair_open(struct pair *p, const struct mcp_peer_opts *oa,
 	struct mcp_peer_opts def = { 0, 0, 0, &quiet };
 
 	memset(p, 0, sizeof *p);
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, p->fd) != 0)
-		abort();
+	testutil_socketpair(p->fd);
 	p->a = mcp_peer_new(base, mcp_stdio_new(base, p->fd[0], p->fd[0], &so),
 	    oa != NULL ? oa : &def);
 	p->b = mcp_peer_new(base, mcp_stdio_new(base, p->fd[1], p->fd[1], &so),
@@ -349,8 +253,8 @@ pair_open(struct pair *p, const struct mcp_peer_opts *oa,
 	    &p->sa);
 	mcp_peer_set_handlers(p->b, server_on_request, server_on_notification,
 	    &p->sb);
-	mcp_peer_set_closed_cb(p->a, on_closed, &p->ca);
-	mcp_peer_set_closed_cb(p->b, on_closed, &p->cb);
+	mcp_peer_set_closed_cb(p->a, testutil_on_closed, &p->ca);
+	mcp_peer_set_closed_cb(p->b, testutil_on_closed, &p->cb);
 }
 
 static void
@@ -369,30 +273,9 @@ struct raw {
 	int fd[2];			/* fd[0]: the peer's, fd[1]: ours */
 	struct mcp_peer *peer;
 	struct server srv;
-	struct closed closed;
-	struct event *ev;
-	char buf[1 << 16];
-	size_t len;
-	bool eof;
+	struct testutil_closed closed;
+	struct testutil_lines *lines;	/* what the peer wrote */
 };
-
-static void
-raw_read_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct raw *r = arg;
-	ssize_t n;
-
-	(void)events;
-	n = recv(fd, r->buf + r->len, sizeof r->buf - r->len - 1, MSG_DONTWAIT);
-	if (n == 0)
-		r->eof = true;
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		event_del(r->ev);
-		return;
-	}
-	if (n > 0)
-		r->len += (size_t)n;
-}
 
 static void
 raw_open(struct raw *r, const struct mcp_peer_opts *opts, bool handlers)
@@ -401,24 +284,22 @@ raw_open(struct raw *r, const struct mcp_peer_opts *opts, bool handlers)
 	struct mcp_peer_opts def = { 0, 0, 0, &quiet };
 
 	memset(r, 0, sizeof *r);
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, r->fd) != 0)
-		abort();
+	testutil_socketpair(r->fd);
 	r->peer = mcp_peer_new(base, mcp_stdio_new(base, r->fd[0], r->fd[0],
 	    &so), opts != NULL ? opts : &def);
 	r->srv.peer = r->peer;
 	if (handlers)
 		mcp_peer_set_handlers(r->peer, server_on_request,
 		    server_on_notification, &r->srv);
-	mcp_peer_set_closed_cb(r->peer, on_closed, &r->closed);
-	r->ev = event_new(base, r->fd[1], EV_READ | EV_PERSIST, raw_read_cb, r);
-	event_add(r->ev, NULL);
+	mcp_peer_set_closed_cb(r->peer, testutil_on_closed, &r->closed);
+	r->lines = testutil_lines_new(base, r->fd[1]);
 }
 
 static void
 raw_free(struct raw *r)
 {
 	mcp_peer_free(r->peer);
-	event_free(r->ev);
+	testutil_lines_free(r->lines);
 	close(r->fd[0]);
 	if (r->fd[1] >= 0)
 		close(r->fd[1]);
@@ -427,59 +308,13 @@ raw_free(struct raw *r)
 static void
 raw_send(struct raw *r, const char *line)
 {
-	size_t len = strlen(line), off = 0;
-
-	while (off < len) {
-		ssize_t n = write(r->fd[1], line + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
+	testutil_write(base, r->fd[1], line, strlen(line));
 }
 
-static bool
-raw_has_line(void *arg)
-{
-	struct raw *r = arg;
-
-	return memchr(r->buf, '\n', r->len) != NULL || r->eof;
-}
-
-/* The next line the peer wrote (without the newline; the caller frees
- * it), or NULL if none came within ms. */
-static char *
-raw_line(struct raw *r, int ms)
-{
-	char *nl, *line;
-	size_t n;
-
-	loop_until(raw_has_line, r, ms);
-	nl = memchr(r->buf, '\n', r->len);
-	if (nl == NULL)
-		return NULL;
-	n = (size_t)(nl - r->buf);
-	line = mcp_xstrndup(r->buf, n);
-	memmove(r->buf, nl + 1, r->len - n - 1);
-	r->len -= n + 1;
-	return line;
-}
-
-/* Expect the next line to be exactly want. */
-#define CHECK_LINE(r, want) do { \
-	char *got_ = raw_line((r), 2000); \
-	CHECK_STR(got_, (want)); \
-	free(got_); \
-} while (0)
-
-/* Expect no line within ms. */
-#define CHECK_NO_LINE(r, ms) do { \
-	char *got_ = raw_line((r), (ms)); \
-	CHECK_STR(got_ == NULL ? "(no line)" : got_, "(no line)"); \
-	free(got_); \
-} while (0)
+/* The next line the peer wrote within 2 s is exactly want; or no line
+ * within ms. */
+#define CHECK_LINE(r, want) TESTUTIL_CHECK_LINE((r)->lines, (want))
+#define CHECK_NO_LINE(r, ms) TESTUTIL_CHECK_NO_LINE((r)->lines, (ms))
 
 /* Tests */
 
@@ -497,7 +332,7 @@ request_response(void)
 	CHECK(id > 0);
 	CHECK_EQ_INT(mcp_peer_pending(p.a), 1);
 	CHECK_EQ_INT(o.calls, 0);	/* never from inside the call */
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_EQ_INT(o.code, 0);
 	CHECK_STR(o.result, "{\"x\":1,\"s\":\"a\\nb\"}");
 	CHECK_STR(o.message, "");
@@ -507,12 +342,12 @@ request_response(void)
 	/* An error answer carries code, message and data. */
 	outcome_reset(&o);
 	mcp_peer_request(p.a, "fail", NULL, NULL, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_EQ_INT(o.code, MCP_INVALID_PARAMS);
 	CHECK_STR(o.message, "bad thing: no x");
 	CHECK_STR(o.data, "{\"field\":\"x\"}");
 	CHECK(o.result == NULL);
-	spin(20);
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(o.calls, 1);
 	outcome_reset(&o);
 	pair_free(&p);
@@ -524,12 +359,12 @@ async_reply_from_timer(void)
 {
 	struct pair p;
 	struct outcome o = { 0 };
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "delay", mcp_json_parse_const("{\"ms\":80}"),
 	    NULL, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 3000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 3000));
 	CHECK_EQ_INT(o.code, 0);
 	CHECK(o.at_ms - t0 >= 75);
 	CHECK_EQ_INT(p.sb.jobs_live, 0);
@@ -604,7 +439,7 @@ many_in_flight_out_of_order(void)
 		    flight_response, &flight[i]) == i + 1);
 	}
 	CHECK_EQ_INT(mcp_peer_pending(p.a), NFLIGHT);
-	CHECK(wait_count(&p.sb.nheld, NFLIGHT, 5000));
+	CHECK(testutil_wait_count(base, &p.sb.nheld, NFLIGHT, 5000));
 
 	/* Shuffle the answering order. */
 	memset(&s, 0, sizeof s);
@@ -622,8 +457,8 @@ many_in_flight_out_of_order(void)
 	}
 	s.ev = evtimer_new(base, scramble_tick, &s);
 	evtimer_add(s.ev, &tv);
-	CHECK(wait_count(&flight_done, NFLIGHT, 5000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &flight_done, NFLIGHT, 5000));
+	testutil_spin(base, 20);
 	for (i = 0; i < NFLIGHT; i++) {
 		if (flight[i].calls != 1)
 			twice++;
@@ -647,11 +482,11 @@ notifications_both_ways(void)
 	pair_open(&p, NULL, NULL);
 	CHECK_EQ_INT(mcp_peer_notify(p.a, "notifications/a",
 	    mcp_json_parse_const("{\"k\":\"v\"}")), 0);
-	CHECK(wait_count(&p.sb.notifications, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.notifications, 1, 2000));
 	CHECK_STR(p.sb.last_method, "notifications/a");
 	CHECK_STR(p.sb.last_params, "{\"k\":\"v\"}");
 	CHECK_EQ_INT(mcp_peer_notify(p.b, "notifications/b", NULL), 0);
-	CHECK(wait_count(&p.sa.notifications, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sa.notifications, 1, 2000));
 	CHECK_STR(p.sa.last_method, "notifications/b");
 	CHECK_STR(p.sa.last_params, "(none)");
 
@@ -662,7 +497,7 @@ notifications_both_ways(void)
 		mcp_json_add_num(params, "i", i);
 		mcp_peer_notify(p.a, "n", params);
 	}
-	CHECK(wait_count(&p.sb.notifications, 501, 3000));
+	CHECK(testutil_wait_count(base, &p.sb.notifications, 501, 3000));
 	CHECK_STR(p.sb.last_params, "{\"i\":499}");
 	CHECK_EQ_INT(p.sb.requests, 0);
 	CHECK_EQ_INT(p.sa.notifications, 1);
@@ -681,7 +516,7 @@ progress_rearms_timeout(void)
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "progress",
 	    mcp_json_parse_const("{\"ticks\":8}"), &co, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 3000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 3000));
 	CHECK_EQ_INT(o.code, 0);
 	CHECK_STR(o.result, "{\"ticks\":8}");
 	CHECK_EQ_INT(o.progress_calls, 8);
@@ -704,20 +539,20 @@ timeout_without_progress(void)
 	struct mcp_call_opts co = { 100, 0, NULL };
 	struct pair p;
 	struct outcome o = { 0 };
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "progress",
 	    mcp_json_parse_const("{\"ticks\":8}"), &co, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 3000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 3000));
 	CHECK_EQ_INT(o.code, MCP_REQUEST_TIMEOUT);
 	CHECK_STR(o.message, "request timed out after 100 ms without progress");
 	CHECK(o.at_ms - t0 >= 95 && o.at_ms - t0 < 1000);
 	CHECK_EQ_INT(o.progress_calls, 0);
-	CHECK(wait_count(&p.sb.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 	CHECK_EQ_INT(p.sb.jobs_live, 0);
 	CHECK_EQ_INT(mcp_peer_pending(p.a), 0);
-	spin(100);
+	testutil_spin(base, 100);
 	CHECK_EQ_INT(o.calls, 1);
 	outcome_reset(&o);
 	pair_free(&p);
@@ -730,11 +565,11 @@ hard_maximum_applies(void)
 	struct mcp_call_opts co = { 100, 250, on_progress };
 	struct pair p;
 	struct outcome o = { 0 };
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "forever", NULL, &co, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 3000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 3000));
 	CHECK_EQ_INT(o.code, MCP_REQUEST_TIMEOUT);
 	CHECK_STR(o.message, "request timed out (hard limit of 250 ms reached)");
 	if (!(o.at_ms - t0 >= 245 && o.at_ms - t0 < 1500))
@@ -742,9 +577,9 @@ hard_maximum_applies(void)
 		    (long long)(o.at_ms - t0));
 	CHECK(o.at_ms - t0 >= 245 && o.at_ms - t0 < 1500);
 	CHECK(o.progress_calls >= 3);
-	CHECK(wait_count(&p.sb.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 	CHECK_EQ_INT(p.sb.jobs_live, 0);
-	spin(100);
+	testutil_spin(base, 100);
 	CHECK_EQ_INT(o.calls, 1);
 	outcome_reset(&o);
 
@@ -756,13 +591,13 @@ hard_maximum_applies(void)
 		pair_open(&p, &oa, NULL);
 		co.timeout_ms = 0;
 		co.max_timeout_ms = 0;
-		t0 = now_ms();
+		t0 = testutil_now_ms();
 		mcp_peer_request(p.a, "forever", NULL, &co, on_response, &o);
-		CHECK(wait_count(&o.calls, 1, 3000));
+		CHECK(testutil_wait_count(base, &o.calls, 1, 3000));
 		CHECK_EQ_INT(o.code, MCP_REQUEST_TIMEOUT);
 		CHECK_CONTAINS(o.message, "hard limit of 200 ms");
 		CHECK(o.at_ms - t0 >= 195 && o.at_ms - t0 < 1500);
-		CHECK(wait_count(&p.sb.cancels, 1, 2000));
+		CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 		outcome_reset(&o);
 		pair_free(&p);
 	}
@@ -784,7 +619,7 @@ timeout_cancels_and_drops_late_answer(void)
 	    1);
 	CHECK_LINE(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 	    "\"params\":{\"name\":\"slow\"}}");
-	line = raw_line(&r, 2000);
+	line = testutil_lines_next(r.lines, 2000);
 	CHECK_STR(line, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":1,\"reason\":\"request timed out after "
 	    "80 ms without progress\"}}");
@@ -795,7 +630,7 @@ timeout_cancels_and_drops_late_answer(void)
 	/* The late answer: dropped, logged. */
 	logs.count = 0;
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"late\":true}}\n");
-	CHECK(wait_count(&logs.count, 1, 2000));
+	CHECK(testutil_wait_count(base, &logs.count, 1, 2000));
 	CHECK_STR(logs.last, "dropping response to unknown request id 1");
 	CHECK_EQ_INT(o.calls, 1);
 	CHECK_NO_LINE(&r, 50);
@@ -813,16 +648,16 @@ late_answer_after_timeout_is_dropped(void)
 
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "stubborn", NULL, &co, on_response, &o);
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_EQ_INT(o.code, MCP_REQUEST_TIMEOUT);
-	CHECK(wait_count(&p.sb.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 	CHECK_EQ_INT(p.sb.jobs_live, 1);
 	/* The job ends at 300 ms; its answer is not even sent. */
-	spin(350);
+	testutil_spin(base, 350);
 	CHECK_EQ_INT(p.sb.jobs_live, 0);
 	CHECK_EQ_INT(o.calls, 1);
 	mcp_peer_request(p.a, "ping", NULL, NULL, on_response, &ping);
-	CHECK(wait_count(&ping.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &ping.calls, 1, 2000));
 	CHECK_EQ_INT(ping.code, 0);
 	outcome_reset(&o);
 	outcome_reset(&ping);
@@ -839,30 +674,30 @@ cancel_both_ways(void)
 	pair_open(&p, NULL, NULL);
 	/* a cancels its request to b. */
 	id1 = mcp_peer_request(p.a, "hold", NULL, NULL, on_response, &o1);
-	CHECK(wait_count(&p.sb.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.nheld, 1, 2000));
 	CHECK_EQ_INT(mcp_peer_cancel(p.a, id1, "user pressed escape"), 0);
 	CHECK_EQ_INT(o1.calls, 1);		/* at once, from the call */
 	CHECK_EQ_INT(o1.code, MCP_REQUEST_CANCELLED);
 	CHECK_STR(o1.message, "user pressed escape");
 	CHECK_EQ_INT(mcp_peer_pending(p.a), 0);
 	CHECK_EQ_INT(mcp_peer_cancel(p.a, id1, NULL), -1);
-	CHECK(wait_count(&p.sb.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 	CHECK(mcp_request_cancelled(p.sb.held[0]));
 	/* Its answer is swallowed. */
 	mcp_request_reply(p.sb.held[0], NULL);
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(o1.calls, 1);
 
 	/* b cancels its request to a, with no reason. */
 	id2 = mcp_peer_request(p.b, "hold", NULL, NULL, on_response, &o2);
-	CHECK(wait_count(&p.sa.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sa.nheld, 1, 2000));
 	CHECK_EQ_INT(mcp_peer_cancel(p.b, id2, NULL), 0);
 	CHECK_EQ_INT(o2.calls, 1);
 	CHECK_EQ_INT(o2.code, MCP_REQUEST_CANCELLED);
 	CHECK_STR(o2.message, "request cancelled");
-	CHECK(wait_count(&p.sa.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sa.cancels, 1, 2000));
 	mcp_request_fail(p.sa.held[0], MCP_INTERNAL_ERROR, "x", NULL);
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(o2.calls, 1);
 	CHECK_EQ_INT(mcp_peer_cancel(p.b, 12345, NULL), -1);
 	outcome_reset(&o1);
@@ -887,21 +722,21 @@ cancel_transcript(void)
 	/* Incoming: a held request is cancelled; unknown and bad ids are
 	 * ignored. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":\"h\",\"method\":\"hold\"}\n");
-	CHECK(wait_count(&r.srv.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.nheld, 1, 2000));
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":\"nope\"}}\n"
 	    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":null}}\n"
 	    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"}\n");
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(r.srv.cancels, 0);
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":\"h\",\"reason\":\"bye\"}}\n");
-	CHECK(wait_count(&r.srv.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.cancels, 1, 2000));
 	/* Twice is once. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":\"h\"}}\n");
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(r.srv.cancels, 1);
 	mcp_request_reply(r.srv.held[0], NULL);
 	CHECK_NO_LINE(&r, 50);
@@ -920,10 +755,10 @@ initialize_is_not_cancelled(void)
 	raw_open(&r, NULL, true);
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
 	    "\"params\":{}}\n");
-	CHECK(wait_count(&r.srv.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.nheld, 1, 2000));
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":1}}\n");
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(r.srv.cancels, 0);
 	CHECK(!mcp_request_cancelled(r.srv.held[0]));
 	mcp_request_reply(r.srv.held[0], mcp_json_parse_const("{\"v\":1}"));
@@ -940,8 +775,8 @@ ping_both_ways(void)
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "ping", NULL, NULL, on_response, &o1);
 	mcp_peer_request(p.b, "ping", NULL, NULL, on_response, &o2);
-	CHECK(wait_count(&o1.calls, 1, 2000));
-	CHECK(wait_count(&o2.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o1.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o2.calls, 1, 2000));
 	CHECK_EQ_INT(o1.code, 0);
 	CHECK_STR(o1.result, "{}");
 	CHECK_EQ_INT(o2.code, 0);
@@ -979,7 +814,7 @@ duplicate_request_id(void)
 
 	raw_open(&r, NULL, true);
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hold\"}\n");
-	CHECK(wait_count(&r.srv.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.nheld, 1, 2000));
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}\n");
 	CHECK_LINE(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32600,"
 	    "\"message\":\"duplicate request id 1: a request with this id is "
@@ -1017,7 +852,7 @@ response_to_unknown_id_dropped(void)
 	CHECK_EQ_INT(mcp_peer_pending(r.peer), 1);
 	/* The real answer still lands. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"ok\":1}}\n");
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_STR(o.result, "{\"ok\":1}");
 	/* An error answer with code 0 still reads as an error. */
 	outcome_reset(&o);
@@ -1025,7 +860,7 @@ response_to_unknown_id_dropped(void)
 	CHECK_LINE(&r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"y\"}");
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":0,"
 	    "\"message\":\"zero\"}}\n");
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	CHECK_EQ_INT(o.code, MCP_INTERNAL_ERROR);
 	CHECK_STR(o.message, "zero");
 	outcome_reset(&o);
@@ -1044,10 +879,10 @@ bad_response_fails_request(void)
 	raw_open(&r, NULL, true);
 	mcp_peer_request(r.peer, "x", NULL, NULL, on_response, &o);
 	CHECK_LINE(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}");
-	t0 = now_ms();
+	t0 = testutil_now_ms();
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":5}}\n");
-	CHECK(wait_count(&o.calls, 1, 2000));
-	CHECK(now_ms() - t0 < 1000);
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
+	CHECK(testutil_now_ms() - t0 < 1000);
 	CHECK_EQ_INT(o.code, MCP_INTERNAL_ERROR);
 	CHECK_STR(o.message, "invalid response from peer: error.message: "
 	    "expected string, got nothing");
@@ -1056,7 +891,7 @@ bad_response_fails_request(void)
 	CHECK_NO_LINE(&r, 50);
 	/* A good answer for it now is late. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n");
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(o.calls, 1);
 	outcome_reset(&o);
 	raw_free(&r);
@@ -1148,18 +983,18 @@ progress_transcript(void)
 	    "{\"progressToken\":\"1\",\"progress\":3}}\n"
 	    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":"
 	    "{\"progressToken\":1,\"progress\":2.5}}\n");
-	CHECK(wait_count(&o.progress_calls, 2, 2000));
-	spin(30);
+	CHECK(testutil_wait_count(base, &o.progress_calls, 2, 2000));
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(o.progress_calls, 2);
 	CHECK(o.progress[0] == 1 && o.progress[1] == 2.5);
 	CHECK(isnan(o.total));
 	CHECK_STR(o.progress_msg, "(null)");
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n");
-	CHECK(wait_count(&o.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o.calls, 1, 2000));
 	/* After the answer, progress for it is ignored. */
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
 	    "\"params\":{\"progressToken\":1,\"progress\":10}}\n");
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(o.progress_calls, 2);
 	CHECK_EQ_INT(r.srv.notifications, 0);
 	outcome_reset(&o);
@@ -1168,7 +1003,7 @@ progress_transcript(void)
 	raw_send(&r, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"hold\","
 	    "\"params\":{\"_meta\":{\"progressToken\":\"tok\"}}}\n"
 	    "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"hold\"}\n");
-	CHECK(wait_count(&r.srv.nheld, 2, 2000));
+	CHECK(testutil_wait_count(base, &r.srv.nheld, 2, 2000));
 	CHECK(mcp_request_wants_progress(r.srv.held[0]));
 	CHECK(!mcp_request_wants_progress(r.srv.held[1]));
 	CHECK_EQ_INT(mcp_request_progress(r.srv.held[0], 1, 10, "one"), 0);
@@ -1204,15 +1039,15 @@ close_fails_outstanding_once(void)
 	pair_open(&p, NULL, NULL);
 	for (i = 0; i < 3; i++)
 		mcp_peer_request(p.a, "hold", NULL, NULL, on_response, &o[i]);
-	CHECK(wait_count(&p.sb.nheld, 3, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.nheld, 3, 2000));
 	/* b answers one, asks something of its own, then closes. */
 	mcp_request_reply(p.sb.held[0], NULL);
-	CHECK(wait_count(&o[0].calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o[0].calls, 1, 2000));
 	mcp_peer_request(p.b, "hold", NULL, NULL, on_response, &mine);
-	CHECK(wait_count(&p.sa.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sa.nheld, 1, 2000));
 	mcp_peer_close(p.b);
 	CHECK_EQ_INT(p.cb.calls, 0);	/* reported from the loop */
-	CHECK(wait_count(&p.cb.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.cb.calls, 1, 2000));
 	CHECK(p.cb.null_reason);	/* an orderly end */
 	CHECK(mcp_peer_is_closed(p.b));
 	CHECK_EQ_INT(mine.calls, 1);
@@ -1232,7 +1067,7 @@ close_fails_outstanding_once(void)
 	p.b = NULL;
 	close(p.fd[1]);
 	p.fd[1] = -1;
-	CHECK(wait_count(&p.ca.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.ca.calls, 1, 2000));
 	CHECK(p.ca.null_reason);
 	CHECK_EQ_INT(o[0].code, 0);
 	for (i = 1; i < 3; i++) {
@@ -1251,7 +1086,7 @@ close_fails_outstanding_once(void)
 	    on_response, &after), -1);
 	CHECK_EQ_INT(mcp_peer_notify(p.a, "n", cJSON_CreateObject()), -1);
 	CHECK_EQ_INT(mcp_peer_cancel(p.a, 2, NULL), -1);
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(after.calls, 0);
 	CHECK_EQ_INT(p.ca.calls, 1);
 	CHECK_EQ_INT(p.cb.calls, 1);
@@ -1275,8 +1110,8 @@ free_with_outstanding(void)
 	pair_open(&p, NULL, NULL);
 	mcp_peer_request(p.a, "hold", NULL, NULL, on_response, &o);
 	mcp_peer_request(p.b, "hold", NULL, NULL, on_response, &o);
-	CHECK(wait_count(&p.sb.nheld, 1, 2000));
-	CHECK(wait_count(&p.sa.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.nheld, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sa.nheld, 1, 2000));
 	mcp_peer_free(p.a);
 	p.a = NULL;
 	CHECK_EQ_INT(o.calls, 1);
@@ -1287,7 +1122,7 @@ free_with_outstanding(void)
 	/* b sees a go away once its descriptor is closed. */
 	close(p.fd[0]);
 	p.fd[0] = -1;
-	CHECK(wait_count(&p.cb.calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.cb.calls, 1, 2000));
 	CHECK_EQ_INT(o.calls, 2);
 	CHECK_EQ_INT(p.sb.cancels, 1);
 	mcp_request_reply(p.sb.held[0], NULL);
@@ -1309,8 +1144,8 @@ max_incoming_limit(void)
 	pair_open(&p, NULL, &ob);
 	for (i = 0; i < 6; i++)
 		mcp_peer_request(p.a, "hold", NULL, NULL, on_response, &o[i]);
-	CHECK(wait_count(&p.sb.nheld, 4, 2000));
-	spin(50);
+	CHECK(testutil_wait_count(base, &p.sb.nheld, 4, 2000));
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(p.sb.nheld, 4);
 	for (i = 0; i < 6; i++) {
 		if (o[i].calls == 1 && o[i].code == MCP_INTERNAL_ERROR &&
@@ -1326,7 +1161,7 @@ max_incoming_limit(void)
 		struct outcome po = { 0 };
 
 		mcp_peer_request(p.a, "ping", NULL, NULL, on_response, &po);
-		CHECK(wait_count(&po.calls, 1, 2000));
+		CHECK(testutil_wait_count(base, &po.calls, 1, 2000));
 		CHECK_EQ_INT(po.code, 0);
 		CHECK_STR(po.result, "{}");
 		outcome_reset(&po);
@@ -1334,14 +1169,14 @@ max_incoming_limit(void)
 	for (i = 0; i < 4; i++)
 		mcp_request_reply(p.sb.held[i], NULL);
 	for (i = 0; i < 4; i++) {
-		CHECK(wait_count(&o[i].calls, 1, 2000));
+		CHECK(testutil_wait_count(base, &o[i].calls, 1, 2000));
 		if (o[i].code == 0)
 			held_ok++;
 	}
 	CHECK_EQ_INT(held_ok, 4);
 	outcome_reset(&o[0]);
 	mcp_peer_request(p.a, "echo", NULL, NULL, on_response, &o[0]);
-	CHECK(wait_count(&o[0].calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &o[0].calls, 1, 2000));
 	CHECK_EQ_INT(o[0].code, 0);
 	for (i = 0; i < 6; i++)
 		outcome_reset(&o[i]);
@@ -1388,28 +1223,16 @@ reentrant_callbacks(void)
 	    &victim);
 	c.victim_outcome = &victim;
 	mcp_peer_request(p.a, "echo", NULL, NULL, chain_cb, &c);
-	CHECK(wait_count(&c.calls, 20, 3000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &c.calls, 20, 3000));
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(c.calls, 20);
 	CHECK_EQ_INT(victim.calls, 1);
 	CHECK_EQ_INT(victim.code, MCP_REQUEST_CANCELLED);
 	CHECK_EQ_INT(mcp_peer_pending(p.a), 0);
-	CHECK(wait_count(&p.sb.cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &p.sb.cancels, 1, 2000));
 	mcp_request_reply(p.sb.held[0], NULL);
 	outcome_reset(&victim);
 	pair_free(&p);
-}
-
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL peer: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
 }
 
 int
@@ -1418,8 +1241,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	HARNESS_BEGIN("peer");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(request_response);
 	TEST(async_reply_from_timer);
 	TEST(many_in_flight_out_of_order);

@@ -2,11 +2,9 @@
  * JSON-RPC decoding, validation and encoding (mcp/rpc.c), as transcripts:
  * what the other side sends, what we make of it, and the error we answer.
  */
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mcp/json.h"
 #include "mcp/rpc.h"
@@ -885,24 +883,11 @@ id_helpers(void)
 	CHECK_EQ_INT(mcp_id_from_json(NULL, &copy), -1);
 }
 
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL rpc: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
 int
 main(void)
 {
 	HARNESS_BEGIN("rpc");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(decode_request_int_id);
 	TEST(decode_request_string_id);
 	TEST(decode_id_edges);

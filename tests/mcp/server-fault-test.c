@@ -5,8 +5,6 @@
  * Run under ASan+UBSan with leak detection: "no crash, no leak" is the
  * assertion a test makes by merely finishing.
  */
-#include <sys/socket.h>
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,85 +18,16 @@
 #include "mcp/server.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct event_base *base;
 
-/* The loop */
-
-static void
-deadline_cb(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	*(bool *)arg = true;
-}
-
-static bool
-loop_until(bool (*cond)(void *), void *arg, int ms)
-{
-	bool expired = false;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event *ev = evtimer_new(base, deadline_cb, &expired);
-
-	evtimer_add(ev, &tv);
-	while (!(cond != NULL && cond(arg)) && !expired)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	return cond != NULL && cond(arg);
-}
-
-static void
-spin(int ms)
-{
-	loop_until(NULL, NULL, ms);
-}
-
-struct count_wait {
-	const int *counter;
-	int target;
-};
-
-static bool
-count_reached(void *arg)
-{
-	const struct count_wait *w = arg;
-
-	return *w->counter >= w->target;
-}
-
-static bool
-wait_count(const int *counter, int target, int ms)
-{
-	struct count_wait w = { counter, target };
-
-	return loop_until(count_reached, &w, ms);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timeval tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/* Logs are counted, not printed. */
-
-static int log_count;
-
-static void
-log_fn(void *arg, enum mcp_log_level level, const char *msg)
-{
-	(void)arg;
-	(void)level;
-	(void)msg;
-	log_count++;
-}
-
-static const struct mcp_log quiet = { log_fn, NULL, MCP_LOG_DEBUG, "test" };
+/* Logs are kept, not printed. */
+static struct testutil_log logs;
+static const struct mcp_log quiet = { testutil_log_fn, &logs, MCP_LOG_DEBUG,
+    "test" };
 
 static const cJSON *
 at(const cJSON *v, const char *key)
@@ -369,10 +298,7 @@ struct conn {
 	int nclient_held;
 	int client_requests;
 	int client_closed;
-	struct event *ev;		/* raw mode */
-	char *buf;
-	size_t len, cap;
-	bool eof;
+	struct testutil_lines *lines;	/* raw mode: what the server wrote */
 };
 
 static void
@@ -396,28 +322,6 @@ client_on_closed(void *arg, const char *reason)
 	((struct conn *)arg)->client_closed++;
 }
 
-static void
-raw_read_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct conn *c = arg;
-	ssize_t n;
-
-	(void)events;
-	if (c->cap - c->len < 65536) {
-		c->cap = c->cap * 2 + 65536;
-		c->buf = mcp_xrealloc(c->buf, c->cap);
-	}
-	n = recv(fd, c->buf + c->len, c->cap - c->len, MSG_DONTWAIT);
-	if (n == 0)
-		c->eof = true;
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		event_del(c->ev);
-		return;
-	}
-	if (n > 0)
-		c->len += (size_t)n;
-}
-
 static struct conn *
 conn_open(struct mcp_server *srv, bool raw)
 {
@@ -426,15 +330,12 @@ conn_open(struct mcp_server *srv, bool raw)
 	struct mcp_stdio_opts cso = { 0, &quiet };
 	struct mcp_peer_opts po = { 8000, 8000, 0, &quiet };
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, c->fd) != 0)
-		abort();
+	testutil_socketpair(c->fd);
 	c->sess = mcp_server_serve(srv, base, mcp_stdio_new(base, c->fd[0],
 	    c->fd[0], &sso));
 	if (raw) {
 		evutil_make_socket_nonblocking(c->fd[1]);
-		c->ev = event_new(base, c->fd[1], EV_READ | EV_PERSIST,
-		    raw_read_cb, c);
-		event_add(c->ev, NULL);
+		c->lines = testutil_lines_new(base, c->fd[1]);
 		return c;
 	}
 	c->client = mcp_peer_new(base, mcp_stdio_new(base, c->fd[1], c->fd[1],
@@ -460,9 +361,7 @@ conn_free(struct conn *c)
 	if (c->fd[0] >= 0)
 		server_fds[nserver_fds++] = c->fd[0];
 	mcp_peer_free(c->client);
-	if (c->ev != NULL)
-		event_free(c->ev);
-	free(c->buf);
+	testutil_lines_free(c->lines);
 	close(c->fd[1]);
 	free(c);
 }
@@ -478,20 +377,8 @@ server_free(struct mcp_server *srv)
 static void
 raw_send_n(struct conn *c, const char *buf, size_t len)
 {
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(c->fd[1], buf + off, len - off);
-
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			/* Let the server read (and us drain its answers). */
-			event_base_loop(base, EVLOOP_NONBLOCK);
-			continue;
-		}
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
+	/* A full socket turns the loop: the server reads, we drain answers. */
+	testutil_write(base, c->fd[1], buf, len);
 }
 
 static void
@@ -500,33 +387,19 @@ raw_send(struct conn *c, const char *line)
 	raw_send_n(c, line, strlen(line));
 }
 
-static bool
-raw_has_line(void *arg)
-{
-	struct conn *c = arg;
-
-	return (c->buf != NULL && memchr(c->buf, '\n', c->len) != NULL) ||
-	    c->eof;
-}
-
 /* The next line parsed (the caller deletes it), or NULL. */
 static cJSON *
 raw_json(struct conn *c, int ms)
 {
-	char *nl;
-	size_t n;
+	char *line = testutil_lines_next(c->lines, ms);
 	cJSON *v;
 
-	loop_until(raw_has_line, c, ms);
-	nl = c->buf != NULL ? memchr(c->buf, '\n', c->len) : NULL;
-	if (nl == NULL)
+	if (line == NULL)
 		return NULL;
-	n = (size_t)(nl - c->buf);
-	v = cJSON_ParseWithLength(c->buf, n);
+	v = cJSON_Parse(line);
 	if (v == NULL)
 		v = cJSON_CreateString("(unparsable line)");
-	memmove(c->buf, nl + 1, c->len - n - 1);
-	c->len -= n + 1;
+	free(line);
 	return v;
 }
 
@@ -586,7 +459,7 @@ static struct reply *
 rpc(struct conn *c, const char *method, cJSON *params, struct reply *rep)
 {
 	rpc_start(c, method, params, rep);
-	if (!loop_until(reply_done, rep, 5000))
+	if (!testutil_loop_until(base, reply_done, rep, 5000))
 		snprintf(rep->message, sizeof rep->message, "(no answer)");
 	return rep;
 }
@@ -637,13 +510,13 @@ client_gone_mid_call(void)
 	struct reply r, r2;
 
 	rpc_start(c, "tools/call", call_params("slow", "{\"steps\":500}"), &r);
-	CHECK(wait_count(&seen.slow_started, 1, 2000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &seen.slow_started, 1, 2000));
+	testutil_spin(base, 20);
 	conn_free(c);	/* r's callback runs: the client peer is freed */
 	CHECK_EQ_INT(r.calls, 1);
 	CHECK_EQ_INT(r.code, MCP_CONNECTION_CLOSED);
 	reply_clear(&r);
-	CHECK(wait_count(&seen.slow_cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, 1, 2000));
 	CHECK_EQ_INT(seen.slow_live, 0);
 	CHECK_EQ_INT(seen.slow_ended, 0);
 
@@ -667,11 +540,11 @@ client_gone_handler_answers_later(void)
 
 	rpc_start(c, "tools/call", call_params("slow",
 	    "{\"steps\":15,\"linger\":true}"), &r);
-	CHECK(wait_count(&seen.slow_started, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_started, 1, 2000));
 	conn_free(c);
 	reply_clear(&r);
-	CHECK(wait_count(&seen.slow_cancels, 1, 2000));
-	CHECK(wait_count(&seen.slow_ended, 1, 3000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_ended, 1, 3000));
 	CHECK(seen.orphan_ticks > 0 && seen.orphan_ticks < 1000);
 	CHECK_EQ_INT(seen.orphan_refused, seen.orphan_ticks);
 	CHECK_EQ_INT(seen.slow_live, 0);
@@ -691,15 +564,15 @@ server_freed_mid_call(void)
 	rpc_start(c, "tools/call", call_params("slow", "{\"steps\":500}"), &r1);
 	rpc_start(c, "tools/call", call_params("slow",
 	    "{\"steps\":10,\"linger\":true}"), &r2);
-	CHECK(wait_count(&seen.slow_started, 2, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_started, 2, 2000));
 	server_free(srv);
 	close(c->fd[0]);
 	c->fd[0] = -1;
 	CHECK_EQ_INT(seen.slow_cancels, 2);
 	CHECK_EQ_INT(seen.slow_live, 1);
-	CHECK(wait_count(&seen.slow_ended, 1, 3000));
+	CHECK(testutil_wait_count(base, &seen.slow_ended, 1, 3000));
 	CHECK_EQ_INT(seen.slow_live, 0);
-	CHECK(wait_count(&c->client_closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &c->client_closed, 1, 2000));
 	CHECK_EQ_INT(r1.calls, 1);
 	CHECK_EQ_INT(r1.code, MCP_CONNECTION_CLOSED);
 	CHECK_EQ_INT(r2.calls, 1);
@@ -721,14 +594,17 @@ sessions_come_and_go(void)
 		rpc_start(c[i], "tools/call", call_params("slow", i % 2 == 0 ?
 		    "{\"steps\":300}" : "{\"steps\":3,\"linger\":true}"), &r[i]);
 	}
-	CHECK(wait_count(&seen.slow_started, (int)NELEM(c), 3000));
+	CHECK(testutil_wait_count(base, &seen.slow_started, (int)NELEM(c),
+	    3000));
 	mcp_server_log(srv, MCP_LOG_ERROR, "kit", cJSON_CreateString("bye"));
 	for (i = 0; i < NELEM(c); i++) {
 		conn_free(c[i]);
 		reply_clear(&r[i]);
 	}
-	CHECK(wait_count(&seen.slow_cancels, (int)NELEM(c), 3000));
-	CHECK(wait_count(&seen.slow_ended, (int)NELEM(c) / 2, 3000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, (int)NELEM(c),
+	    3000));
+	CHECK(testutil_wait_count(base, &seen.slow_ended, (int)NELEM(c) / 2,
+	    3000));
 	CHECK_EQ_INT(seen.slow_live, 0);
 	server_free(srv);
 }
@@ -753,7 +629,7 @@ flood_of_calls(void)
 {
 	struct mcp_server *srv = server_new();
 	struct conn *c = open_ready(srv, "{}");
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 	int i, done = 0, good = 0;
 
 	for (i = 0; i < FLOOD; i++) {
@@ -762,7 +638,7 @@ flood_of_calls(void)
 		rpc_start(c, "tools/call", call_params("echo", args), &flood[i]);
 		free(args);
 	}
-	CHECK(loop_until(flood_done, &done, 8000));
+	CHECK(testutil_loop_until(base, flood_done, &done, 8000));
 	CHECK_EQ_INT(done, FLOOD);
 	for (i = 0; i < FLOOD; i++) {
 		char want[32];
@@ -774,7 +650,7 @@ flood_of_calls(void)
 		reply_clear(&flood[i]);
 	}
 	CHECK_EQ_INT(good, FLOOD);
-	CHECK(now_ms() - t0 < 8000);
+	CHECK(testutil_now_ms() - t0 < 8000);
 	conn_free(c);
 	server_free(srv);
 }
@@ -809,7 +685,7 @@ flood_held_in_flight(void)
 
 	for (i = 0; i < FLOOD; i++)
 		rpc_start(c, "tools/call", call_params("hold", "{}"), &flood[i]);
-	CHECK(loop_until(all_placed, &w, 8000));
+	CHECK(testutil_loop_until(base, all_placed, &w, 8000));
 	CHECK_EQ_INT(seen.held, 4096);
 	CHECK_EQ_INT(w.limited, FLOOD - 4096);
 	for (i = 0; i < FLOOD; i++) {
@@ -823,7 +699,7 @@ flood_held_in_flight(void)
 	CHECK_EQ_INT(ping.code, 0);
 	reply_clear(&ping);
 	release_held(true);
-	CHECK(loop_until(flood_done, &done, 5000));
+	CHECK(testutil_loop_until(base, flood_done, &done, 5000));
 	for (i = 0; i < FLOOD; i++) {
 		answered += flood[i].calls == 1 && flood[i].code == 0 &&
 		    cJSON_IsNumber(at(at(flood[i].result, "structuredContent"),
@@ -971,7 +847,7 @@ huge_params(void)
 	size_t big = 1024 * 1024, i;
 	char *s = mcp_xmalloc(big + 1);
 	cJSON *params, *args;
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	memset(s, 'x', big);
 	s[big] = '\0';
@@ -1048,7 +924,7 @@ huge_params(void)
 	free(s);
 
 	/* The whole thing took little time. */
-	CHECK(now_ms() - t0 < 5000);
+	CHECK(testutil_now_ms() - t0 < 5000);
 	conn_free(c);
 	server_free(srv);
 }
@@ -1111,13 +987,13 @@ client_gone_with_server_request_pending(void)
 
 	c->hold_requests = true;
 	rpc_start(c, "tools/call", call_params("ask", "{}"), &r);
-	CHECK(wait_count(&c->client_requests, 1, 2000));
+	CHECK(testutil_wait_count(base, &c->client_requests, 1, 2000));
 	CHECK_EQ_INT(seen.ask_answers, 0);
 	conn_free(c);	/* frees the held request too */
 	reply_clear(&r);
-	CHECK(wait_count(&seen.ask_answers, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.ask_answers, 1, 2000));
 	CHECK_EQ_INT(seen.ask_closed, 1);
-	spin(20);
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(seen.ask_answers, 1);
 	server_free(srv);
 }
@@ -1132,7 +1008,7 @@ server_freed_with_server_request_pending(void)
 
 	c->hold_requests = true;
 	rpc_start(c, "tools/call", call_params("ask", "{}"), &r);
-	CHECK(wait_count(&c->client_requests, 1, 2000));
+	CHECK(testutil_wait_count(base, &c->client_requests, 1, 2000));
 	server_free(srv);
 	close(c->fd[0]);
 	c->fd[0] = -1;
@@ -1142,7 +1018,7 @@ server_freed_with_server_request_pending(void)
 	for (i = 0; i < c->nclient_held; i++)
 		mcp_request_reply(c->client_held[i], NULL);
 	c->nclient_held = 0;
-	CHECK(wait_count(&c->client_closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &c->client_closed, 1, 2000));
 	CHECK_EQ_INT(r.calls, 1);
 	CHECK_EQ_INT(r.code, MCP_CONNECTION_CLOSED);
 	conn_free(c);
@@ -1160,15 +1036,15 @@ cancel_with_server_request_pending(void)
 
 	c->hold_requests = true;
 	id = rpc_start(c, "tools/call", call_params("ask", "{}"), &r);
-	CHECK(wait_count(&c->client_requests, 1, 2000));
+	CHECK(testutil_wait_count(base, &c->client_requests, 1, 2000));
 	CHECK_EQ_INT(mcp_peer_cancel(c->client, id, "changed my mind"), 0);
 	CHECK_EQ_INT(r.code, MCP_REQUEST_CANCELLED);
-	spin(20);
+	testutil_spin(base, 20);
 	mcp_request_reply(c->client_held[0], mcp_json_parse_const(
 	    "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":"
 	    "\"late\"},\"model\":\"m\"}"));
 	c->nclient_held = 0;
-	CHECK(wait_count(&seen.ask_answers, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.ask_answers, 1, 2000));
 	rpc(c, "ping", NULL, &p);
 	CHECK_EQ_INT(p.code, 0);
 	CHECK_EQ_INT(r.calls, 1);
@@ -1187,21 +1063,21 @@ tool_removed_mid_call(void)
 	struct reply r1, r2, r3;
 
 	rpc_start(c, "tools/call", call_params("hold", "{}"), &r1);
-	CHECK(wait_count(&seen.held, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.held, 1, 2000));
 	CHECK_EQ_INT(mcp_server_remove_tool(srv, "hold"), 0);
 	rpc(c, "tools/call", call_params("hold", "{}"), &r2);
 	CHECK_EQ_INT(r2.code, MCP_INVALID_PARAMS);
 	release_held(false);
-	CHECK(loop_until(reply_done, &r1, 2000));
+	CHECK(testutil_loop_until(base, reply_done, &r1, 2000));
 	CHECK_EQ_INT(r1.code, MCP_INTERNAL_ERROR);
 	CHECK_CONTAINS(r1.message, "outputSchema");
 	/* Back again, called, removed, answered well. */
 	CHECK_EQ_INT(mcp_server_add_tool(srv, &tools[1], NULL, NULL), 0);
 	rpc_start(c, "tools/call", call_params("hold", "{}"), &r3);
-	CHECK(wait_count(&seen.held, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.held, 1, 2000));
 	CHECK_EQ_INT(mcp_server_remove_tool(srv, "hold"), 0);
 	release_held(true);
-	CHECK(loop_until(reply_done, &r3, 2000));
+	CHECK(testutil_loop_until(base, reply_done, &r3, 2000));
 	CHECK_EQ_INT(r3.code, 0);
 	reply_clear(&r1);
 	reply_clear(&r2);
@@ -1209,11 +1085,11 @@ tool_removed_mid_call(void)
 	/* Removed with a call in flight, then the server goes. */
 	CHECK_EQ_INT(mcp_server_add_tool(srv, &tools[1], NULL, NULL), 0);
 	rpc_start(c, "tools/call", call_params("hold", "{}"), &r1);
-	CHECK(wait_count(&seen.held, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.held, 1, 2000));
 	CHECK_EQ_INT(mcp_server_remove_tool(srv, "hold"), 0);
 	conn_free(c);
 	reply_clear(&r1);
-	spin(20);
+	testutil_spin(base, 20);
 	server_free(srv);
 	release_held(true);	/* orphaned: dropped */
 }
@@ -1234,7 +1110,7 @@ subscription_limit(void)
 		    &r[i]);
 		free(params);
 	}
-	CHECK(loop_until(reply_done, &r[1024], 5000));
+	CHECK(testutil_loop_until(base, reply_done, &r[1024], 5000));
 	for (i = 0; i < 1024; i++)
 		ok += r[i].calls == 1 && r[i].code == 0;
 	CHECK_EQ_INT(ok, 1024);
@@ -1258,26 +1134,13 @@ subscription_limit(void)
 	server_free(srv);
 }
 
-static void
-watchdog(int sig)
-{
-	static const char msg[] =
-	    "FAIL server-fault: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
 int
 main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, watchdog);
-	alarm(30);
 	base = event_base_new();
 	HARNESS_BEGIN("server-fault");
+	HARNESS_WATCHDOG();
 	TEST(client_gone_mid_call);
 	TEST(client_gone_handler_answers_later);
 	TEST(server_freed_mid_call);

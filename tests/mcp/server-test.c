@@ -4,8 +4,6 @@
  * mcp_peer on the same event loop or to raw JSON lines the test writes and
  * reads itself.
  */
-#include <sys/socket.h>
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,94 +17,16 @@
 #include "mcp/server.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 static struct event_base *base;
 
-/* The loop */
-
-static void
-deadline_cb(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	*(bool *)arg = true;
-}
-
-/* Run the loop until cond(arg) holds or ms pass; the value of cond. */
-static bool
-loop_until(bool (*cond)(void *), void *arg, int ms)
-{
-	bool expired = false;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event *ev = evtimer_new(base, deadline_cb, &expired);
-
-	evtimer_add(ev, &tv);
-	while (!(cond != NULL && cond(arg)) && !expired)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	return cond != NULL && cond(arg);
-}
-
-static void
-spin(int ms)
-{
-	loop_until(NULL, NULL, ms);
-}
-
-struct count_wait {
-	const int *counter;
-	int target;
-};
-
-static bool
-count_reached(void *arg)
-{
-	const struct count_wait *w = arg;
-
-	return *w->counter >= w->target;
-}
-
-static bool
-wait_count(const int *counter, int target, int ms)
-{
-	struct count_wait w = { counter, target };
-
-	return loop_until(count_reached, &w, ms);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timeval tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 /* Logs: kept, not printed; a test may look for a message. */
-
-struct logbuf {
-	int count;
-	char all[8192];
-};
-
-static void
-log_fn(void *arg, enum mcp_log_level level, const char *msg)
-{
-	struct logbuf *l = arg;
-	size_t n = strlen(l->all);
-
-	(void)level;
-	l->count++;
-	if (n < sizeof l->all - 1)
-		snprintf(l->all + n, sizeof l->all - n, "%s\n", msg);
-}
-
-static struct logbuf client_logs, server_logs;
-static const struct mcp_log client_log = { log_fn, &client_logs, MCP_LOG_DEBUG,
-    "client" };
-static const struct mcp_log server_log = { log_fn, &server_logs, MCP_LOG_DEBUG,
-    "server" };
+static struct testutil_log client_logs, server_logs;
+static const struct mcp_log client_log = { testutil_log_fn, &client_logs,
+    MCP_LOG_DEBUG, "client" };
+static const struct mcp_log server_log = { testutil_log_fn, &server_logs,
+    MCP_LOG_DEBUG, "server" };
 
 /* JSON paths: "result.tools[1].name" */
 
@@ -198,6 +118,7 @@ static struct {
 	char read_vars[512];
 	int slow_started, slow_cancels, slow_ended, slow_live;
 	int asks, ask_refused, ask_answers;
+	int ask_late_code, ask_call_cancels;
 	int prompt_runs;
 	char prompt_args[512];
 	int completes;
@@ -398,6 +319,42 @@ tool_ask(struct mcp_call *c, const cJSON *args, void *arg)
 		    "the capability for %s", method);
 	}
 }
+
+/* ask_once: asks the client for its roots and, when cancelled, ends its call
+ * without waiting for the answer; the kit must then cancel the question. */
+static void
+ask_once_cancelled(void *arg, struct mcp_call *c)
+{
+	(void)arg;
+	seen.ask_call_cancels++;
+	mcp_call_return_text(c, "cancelled");
+}
+
+static void
+ask_once_answered(void *arg, const struct mcp_response *r)
+{
+	(void)arg;
+	seen.ask_answers++;
+	seen.ask_late_code = r->code;
+}
+
+static void
+tool_ask_once(struct mcp_call *c, const cJSON *args, void *arg)
+{
+	(void)args;
+	(void)arg;
+	mcp_call_on_cancel(c, ask_once_cancelled, NULL);
+	if (mcp_call_request(c, "roots/list", NULL, ask_once_answered,
+	    NULL) != 0) {
+		mcp_call_on_cancel(c, NULL, NULL);
+		mcp_call_return_error(c, "refused");
+	}
+}
+
+static const struct mcp_tool ask_once_tool = {
+	.name = "ask_once", .description = "Asks, and gives up when cancelled",
+	.input_schema = NO_ARGS, .handler = tool_ask_once,
+};
 
 static const struct mcp_tool tools[] = {
 	{ .name = "echo", .title = "Echo", .description = "Returns its text",
@@ -603,11 +560,7 @@ struct conn {
 	char client_method[64];
 	cJSON *client_params;
 	int closed;
-	/* raw mode */
-	struct event *ev;
-	char *buf;
-	size_t len, cap;
-	bool eof;
+	struct testutil_lines *lines;	/* raw mode: what the server wrote */
 };
 
 static void
@@ -658,28 +611,6 @@ client_on_closed(void *arg, const char *reason)
 	c->closed++;
 }
 
-static void
-raw_read_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct conn *c = arg;
-	ssize_t n;
-
-	(void)events;
-	if (c->cap - c->len < 65536) {
-		c->cap = c->cap * 2 + 65536;
-		c->buf = mcp_xrealloc(c->buf, c->cap);
-	}
-	n = recv(fd, c->buf + c->len, c->cap - c->len, MSG_DONTWAIT);
-	if (n == 0)
-		c->eof = true;
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		event_del(c->ev);
-		return;
-	}
-	if (n > 0)
-		c->len += (size_t)n;
-}
-
 static struct conn *
 conn_open(struct mcp_server *srv, bool raw)
 {
@@ -687,15 +618,12 @@ conn_open(struct mcp_server *srv, bool raw)
 	struct mcp_stdio_opts so = { 0, &client_log };
 	struct mcp_peer_opts po = { 5000, 10000, 0, &client_log };
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, c->fd) != 0)
-		abort();
+	testutil_socketpair(c->fd);
 	c->sess = mcp_server_serve(srv, base, mcp_stdio_new(base, c->fd[0],
 	    c->fd[0], &so));
 	if (raw) {
 		evutil_make_socket_nonblocking(c->fd[1]);
-		c->ev = event_new(base, c->fd[1], EV_READ | EV_PERSIST,
-		    raw_read_cb, c);
-		event_add(c->ev, NULL);
+		c->lines = testutil_lines_new(base, c->fd[1]);
 		return c;
 	}
 	c->client = mcp_peer_new(base, mcp_stdio_new(base, c->fd[1], c->fd[1],
@@ -731,9 +659,7 @@ conn_free(struct conn *c)
 		abort();
 	server_fds[nserver_fds++] = c->fd[0];
 	mcp_peer_free(c->client);
-	if (c->ev != NULL)
-		event_free(c->ev);
-	free(c->buf);
+	testutil_lines_free(c->lines);
 	for (i = 0; i < c->nnotes; i++)
 		cJSON_Delete(c->notes[i].params);
 	cJSON_Delete(c->client_params);
@@ -780,65 +706,19 @@ notes_clear(struct conn *c)
 static void
 raw_send(struct conn *c, const char *line)
 {
-	size_t len = strlen(line), off = 0;
-
-	while (off < len) {
-		ssize_t n = write(c->fd[1], line + off, len - off);
-
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			event_base_loop(base, EVLOOP_NONBLOCK);
-			continue;
-		}
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
+	testutil_write(base, c->fd[1], line, strlen(line));
 }
 
-static bool
-raw_has_line(void *arg)
-{
-	struct conn *c = arg;
-
-	return (c->buf != NULL && memchr(c->buf, '\n', c->len) != NULL) ||
-	    c->eof;
-}
-
-/* The next line the server wrote (the caller frees it), or NULL. */
-static char *
-raw_line(struct conn *c, int ms)
-{
-	char *nl, *line;
-	size_t n;
-
-	loop_until(raw_has_line, c, ms);
-	nl = c->buf != NULL ? memchr(c->buf, '\n', c->len) : NULL;
-	if (nl == NULL)
-		return NULL;
-	n = (size_t)(nl - c->buf);
-	line = mcp_xstrndup(c->buf, n);
-	memmove(c->buf, nl + 1, c->len - n - 1);
-	c->len -= n + 1;
-	return line;
-}
-
-#define CHECK_LINE(c, want) do { \
-	char *got_ = raw_line((c), 2000); \
-	CHECK_STR(got_, (want)); \
-	free(got_); \
-} while (0)
-
-#define CHECK_NO_LINE(c, ms) do { \
-	char *got_ = raw_line((c), (ms)); \
-	CHECK_STR(got_ == NULL ? "(no line)" : got_, "(no line)"); \
-	free(got_); \
-} while (0)
+/* The next line the server wrote within 2 s is exactly want; or no line
+ * within ms. */
+#define CHECK_LINE(c, want) TESTUTIL_CHECK_LINE((c)->lines, (want))
+#define CHECK_NO_LINE(c, ms) TESTUTIL_CHECK_NO_LINE((c)->lines, (ms))
 
 /* The next line parsed (the caller deletes it), or NULL. */
 static cJSON *
 raw_json(struct conn *c)
 {
-	char *line = raw_line(c, 2000);
+	char *line = testutil_lines_next(c->lines, 2000);
 	cJSON *v = line != NULL ? cJSON_Parse(line) : NULL;
 
 	free(line);
@@ -900,7 +780,7 @@ reply_cb(void *arg, const struct mcp_response *r)
 
 	rep->done = true;
 	rep->code = r->code;
-	rep->at_ms = now_ms();
+	rep->at_ms = testutil_now_ms();
 	snprintf(rep->message, sizeof rep->message, "%s",
 	    r->message != NULL ? r->message : "");
 	rep->result = r->result != NULL ? cJSON_Duplicate(r->result, 1) : NULL;
@@ -951,7 +831,7 @@ rpc(struct conn *c, const char *method, const char *params)
 {
 	struct reply *rep = rpc_start(c, method, params, false, NULL);
 
-	if (!loop_until(reply_done, rep, 3000)) {
+	if (!testutil_loop_until(base, reply_done, rep, 3000)) {
 		rep->code = 1;
 		snprintf(rep->message, sizeof rep->message, "(no answer to %s)",
 		    method);
@@ -1085,7 +965,7 @@ initialize_negotiates_version(void)
 		free(line);
 		conn_free(c);
 	}
-	spin(20);	/* the sessions see EOF and end */
+	testutil_spin(base, 20);	/* the sessions see EOF and end */
 	finish(srv, NULL, NULL);
 }
 
@@ -1463,15 +1343,15 @@ tools_call_async_progress(void)
 	struct mcp_server *srv = server_full();
 	struct conn *c = open_ready(srv, "{}");
 	struct reply *r;
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	reset();
 	r = rpc_start(c, "tools/call", "{\"name\":\"slow\",\"arguments\":"
 	    "{\"steps\":4}}", true, NULL);
-	spin(5);
+	testutil_spin(base, 5);
 	CHECK(!r->done);
 	CHECK_EQ_INT(seen.slow_started, 1);
-	CHECK(loop_until(reply_done, r, 3000));
+	CHECK(testutil_loop_until(base, reply_done, r, 3000));
 	CHECK_EQ_INT(r->code, 0);
 	CHECK_STR(jstr(r->result, "content[0].text"), "slept");
 	CHECK(r->at_ms - t0 >= 60);
@@ -1484,7 +1364,7 @@ tools_call_async_progress(void)
 	/* Without a progressToken there are no progress notifications. */
 	r = rpc_start(c, "tools/call", "{\"name\":\"slow\",\"arguments\":"
 	    "{\"steps\":3}}", false, NULL);
-	CHECK(loop_until(reply_done, r, 3000));
+	CHECK(testutil_loop_until(base, reply_done, r, 3000));
 	CHECK_EQ_INT(notes_count(c, "notifications/progress"), 0);
 	CHECK_EQ_INT(seen.slow_live, 0);
 	finish(srv, c, NULL);
@@ -1502,11 +1382,11 @@ tools_call_cancelled(void)
 	/* The handler ends its call in the cancel hook. */
 	r = rpc_start(c, "tools/call", "{\"name\":\"slow\",\"arguments\":"
 	    "{\"steps\":50}}", true, &id);
-	CHECK(wait_count(&r->progress_calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r->progress_calls, 1, 2000));
 	CHECK_EQ_INT(mcp_peer_cancel(c->client, id, "user pressed Esc"), 0);
 	CHECK(r->done);
 	CHECK_EQ_INT(r->code, MCP_REQUEST_CANCELLED);
-	CHECK(wait_count(&seen.slow_cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, 1, 2000));
 	CHECK_EQ_INT(seen.slow_cancels, 1);
 	CHECK_EQ_INT(seen.slow_live, 0);
 	CHECK_EQ_INT(seen.slow_ended, 0);
@@ -1514,14 +1394,14 @@ tools_call_cancelled(void)
 	/* It lingers and answers at its end: the answer is not sent. */
 	r = rpc_start(c, "tools/call", "{\"name\":\"slow\",\"arguments\":"
 	    "{\"steps\":5,\"linger\":true}}", true, &id);
-	CHECK(wait_count(&r->progress_calls, 1, 2000));
+	CHECK(testutil_wait_count(base, &r->progress_calls, 1, 2000));
 	CHECK_EQ_INT(mcp_peer_cancel(c->client, id, NULL), 0);
-	CHECK(wait_count(&seen.slow_cancels, 2, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, 2, 2000));
 	/* Meanwhile the session answers. */
 	p = rpc(c, "ping", NULL);
 	CHECK_EQ_INT(p->code, 0);
-	CHECK(wait_count(&seen.slow_ended, 1, 2000));
-	spin(50);
+	CHECK(testutil_wait_count(base, &seen.slow_ended, 1, 2000));
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(r->progress_calls, 1);
 	CHECK(strstr(client_logs.all, "dropping response") == NULL);
 	CHECK_EQ_INT(seen.slow_live, 0);
@@ -1544,8 +1424,8 @@ cancel_transcript(void)
 	    "\"message\":\"tick\"}}");
 	raw_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
 	    "\"params\":{\"requestId\":\"s\",\"reason\":\"no longer needed\"}}\n");
-	CHECK(wait_count(&seen.slow_cancels, 1, 2000));
-	CHECK(wait_count(&seen.slow_ended, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_cancels, 1, 2000));
+	CHECK(testutil_wait_count(base, &seen.slow_ended, 1, 2000));
 	/* No more progress and no late answer. */
 	CHECK_NO_LINE(c, 60);
 	/* Cancelling an unknown or finished id changes nothing. */
@@ -1739,7 +1619,7 @@ resources_subscribe(void)
 	CHECK_EQ_INT(r->code, 0);
 	mcp_server_resource_updated(srv, "test://watched");
 	mcp_server_resource_updated(srv, "test://readme");
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, upd), 1);
 	CHECK_STR(jdump(note_params(a, upd, 0), ""), "{\"uri\":\"test://watched\"}");
 	CHECK_EQ_INT(notes_count(b, upd), 0);
@@ -1747,7 +1627,7 @@ resources_subscribe(void)
 	r = rpc(a, "resources/unsubscribe", "{\"uri\":\"test://watched\"}");
 	CHECK_EQ_INT(r->code, 0);
 	mcp_server_resource_updated(srv, "test://watched");
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, upd), 1);
 	/* Unsubscribing from what was never subscribed is fine. */
 	r = rpc(a, "resources/unsubscribe", "{\"uri\":\"test://other\"}");
@@ -1768,7 +1648,7 @@ list_changed_at_runtime(void)
 
 	reset();
 	CHECK_EQ_INT(mcp_server_add_tool(srv, &extra_tool, NULL, &err), 0);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, "notifications/tools/list_changed"), 1);
 	r = rpc(a, "tools/list", NULL);
 	CHECK_EQ_INT(jsize(r->result, "tools"), 6);
@@ -1778,7 +1658,7 @@ list_changed_at_runtime(void)
 
 	CHECK_EQ_INT(mcp_server_remove_tool(srv, "extra"), 0);
 	CHECK_EQ_INT(mcp_server_remove_tool(srv, "extra"), -1);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, "notifications/tools/list_changed"), 2);
 	r = rpc(a, "tools/list", NULL);
 	CHECK_EQ_INT(jsize(r->result, "tools"), 5);
@@ -1790,7 +1670,7 @@ list_changed_at_runtime(void)
 	CHECK_EQ_INT(mcp_server_add_resource(srv, &extra_resource, NULL, &err),
 	    0);
 	CHECK_EQ_INT(mcp_server_remove_resource(srv, "test://extra"), 0);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, "notifications/prompts/list_changed"), 2);
 	CHECK_EQ_INT(notes_count(a, "notifications/resources/list_changed"), 2);
 	CHECK_STR(jdump(note_params(a, "notifications/tools/list_changed", 0),
@@ -1799,6 +1679,72 @@ list_changed_at_runtime(void)
 	CHECK_NO_LINE(raw, 20);
 	CHECK_STR(err.msg, "");
 	finish(srv, a, raw);
+}
+
+/* A session hears list_changed only for what it was told exists. */
+static void
+list_changed_only_for_announced(void)
+{
+	struct mcp_server *srv = server_new(&info, true, false, false);
+	struct conn *a = open_ready(srv, "{}");
+	struct mcp_err err = { 0, "" };
+
+	reset();
+	CHECK_EQ_INT(mcp_server_add_prompt(srv, &extra_prompt, NULL, &err), 0);
+	CHECK_EQ_INT(mcp_server_add_resource(srv, &extra_resource, NULL, &err),
+	    0);
+	CHECK_EQ_INT(mcp_server_add_tool(srv, &extra_tool, NULL, &err), 0);
+	testutil_spin(base, 30);
+	CHECK_EQ_INT(notes_count(a, "notifications/prompts/list_changed"), 0);
+	CHECK_EQ_INT(notes_count(a, "notifications/resources/list_changed"), 0);
+	CHECK_EQ_INT(notes_count(a, "notifications/tools/list_changed"), 1);
+	CHECK_STR(err.msg, "");
+	finish(srv, a, NULL);
+}
+
+/* When a call ends, what it still asked of the client is cancelled there. */
+static void
+call_end_cancels_client_requests(void)
+{
+	struct mcp_server *srv = server_full();
+	struct conn *c = conn_open(srv, true);
+	struct mcp_err err = { 0, "" };
+	char want[200];
+	cJSON *v;
+	int id;
+
+	reset();
+	CHECK_EQ_INT(mcp_server_add_tool(srv, &ask_once_tool, NULL, &err), 0);
+	raw_send(c, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+	    "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
+	    "{\"roots\":{}},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n");
+	v = raw_json(c);
+	CHECK_STR(jstr(v, "result.protocolVersion"), "2025-11-25");
+	cJSON_Delete(v);
+	raw_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+	raw_send(c, "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"ask_once\",\"arguments\":{}}}\n");
+	v = raw_json(c);
+	CHECK_STR(jstr(v, "method"), "roots/list");
+	id = mcp_json_is_integer(at(v, "id")) ? (int)at(v, "id")->valuedouble : -1;
+	cJSON_Delete(v);
+	raw_send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+	    "\"params\":{\"requestId\":\"q\"}}\n");
+	CHECK(testutil_wait_count(base, &seen.ask_answers, 1, 2000));
+	CHECK_EQ_INT(seen.ask_call_cancels, 1);
+	CHECK_EQ_INT(seen.ask_late_code, MCP_REQUEST_CANCELLED);
+	snprintf(want, sizeof want, "{\"jsonrpc\":\"2.0\",\"method\":"
+	    "\"notifications/cancelled\",\"params\":{\"requestId\":%d,"
+	    "\"reason\":\"the call ended\"}}", id);
+	CHECK_LINE(c, want);
+	/* The client's late answer is dropped; the call said nothing more. */
+	snprintf(want, sizeof want, "{\"jsonrpc\":\"2.0\",\"id\":%d,"
+	    "\"result\":{\"roots\":[]}}\n", id);
+	raw_send(c, want);
+	CHECK_NO_LINE(c, 60);
+	CHECK_EQ_INT(seen.ask_answers, 1);
+	CHECK_STR(err.msg, "");
+	finish(srv, c, NULL);
 }
 
 /* Prompts */
@@ -1966,7 +1912,7 @@ logging_levels(void)
 	mcp_server_log(srv, MCP_LOG_CRITICAL, NULL,
 	    mcp_json_parse_const("{\"k\":1}"));
 	mcp_server_log(srv, MCP_LOG_DEBUG, NULL, NULL);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(a, msg), 1);
 	CHECK_STR(jdump(note_params(a, msg, 0), ""),
 	    "{\"level\":\"critical\",\"data\":{\"k\":1}}");
@@ -1979,7 +1925,7 @@ logging_levels(void)
 	CHECK_CONTAINS(server_logs.all, "kit: \"warm\"");
 	r = rpc(b, "logging/setLevel", "{\"level\":\"debug\"}");
 	mcp_server_log(srv, MCP_LOG_DEBUG, NULL, NULL);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(notes_count(b, msg), 3);
 	CHECK_STR(jdump(note_params(b, msg, 2), ""),
 	    "{\"level\":\"debug\",\"data\":null}");
@@ -2045,7 +1991,7 @@ client_request_error(void)
 	raw_send(c, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
 	    "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
 	    "{\"sampling\":{}},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n");
-	free(raw_line(c, 2000));
+	free(testutil_lines_next(c->lines, 2000));
 	raw_send(c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 	    "\"params\":{\"name\":\"ask\",\"arguments\":{\"method\":\"sampling\"}}}\n");
 	CHECK_LINE(c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
@@ -2060,26 +2006,13 @@ client_request_error(void)
 	finish(srv, c, NULL);
 }
 
-/* A hung test must not hang the whole run. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL server: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
 int
 main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, watchdog);
-	alarm(30);
 	base = event_base_new();
 	HARNESS_BEGIN("server");
+	HARNESS_WATCHDOG();
 	TEST(ping_and_order_before_initialize);
 	TEST(initialize_negotiates_version);
 	TEST(initialize_bad_params);
@@ -2098,6 +2031,8 @@ main(void)
 	TEST(resources_read);
 	TEST(resources_subscribe);
 	TEST(list_changed_at_runtime);
+	TEST(list_changed_only_for_announced);
+	TEST(call_end_cancels_client_requests);
 	TEST(prompts_get);
 	TEST(completion);
 	TEST(logging_levels);

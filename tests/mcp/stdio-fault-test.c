@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -23,6 +22,7 @@
 #include "mcp/peer.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 /* The server side */
 
@@ -125,15 +125,6 @@ serve(void)
 
 /* The client side: plain blocking I/O with poll timeouts. */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct proc {
 	pid_t pid;
 	int in;		/* the server's stdin (we write) */
@@ -194,12 +185,12 @@ proc_send(struct proc *p, const char *line)
 static char *
 proc_line(struct proc *p, int ms)
 {
-	int64_t end = now_ms() + ms;
+	int64_t end = testutil_now_ms() + ms;
 	char *nl;
 
 	while ((nl = memchr(p->buf, '\n', p->len)) == NULL) {
 		struct pollfd pfd = { p->out, POLLIN, 0 };
-		int64_t left = end - now_ms();
+		int64_t left = end - testutil_now_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
@@ -224,14 +215,14 @@ proc_line(struct proc *p, int ms)
 static int64_t
 proc_wait(struct proc *p, int limit_ms, int *status)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = testutil_now_ms();
 
 	for (;;) {
 		pid_t r = waitpid(p->pid, status, WNOHANG);
 
 		if (r == p->pid)
-			return now_ms() - t0;
-		if (now_ms() - t0 > limit_ms)
+			return testutil_now_ms() - t0;
+		if (testutil_now_ms() - t0 > limit_ms)
 			return -1;
 		usleep(500);
 	}
@@ -469,11 +460,11 @@ spawned_server_reaped_promptly(void)
 	CHECK_EQ_INT(c.responses, 1);
 	CHECK_EQ_INT(c.code, 0);
 
-	t0 = now_ms();
+	t0 = testutil_now_ms();
 	mcp_peer_close(peer);
 	while ((c.closed == 0 || mcp_stdio_pid(t) != 0) && !expired)
 		event_base_loop(base, EVLOOP_ONCE);
-	ms = now_ms() - t0;
+	ms = testutil_now_ms() - t0;
 	CHECK_EQ_INT(c.closed, 1);
 	CHECK_EQ_INT(mcp_stdio_pid(t), 0);
 	CHECK(ms < 500);	/* the grace period before SIGTERM is 2 s */
@@ -510,18 +501,6 @@ example_answers_then_exits(void)
 	answers_then_exits(argv);
 }
 
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL stdio-fault: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -535,8 +514,7 @@ main(int argc, char **argv)
 	if (n > 0)
 		self_path[n] = '\0';
 	HARNESS_BEGIN("stdio-fault");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(fork_exits_on_eof);
 	TEST(fork_exits_0_on_sigterm);
 	TEST(fork_answers_then_exits);

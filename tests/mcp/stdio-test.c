@@ -4,7 +4,6 @@
  * write errors reported once, flushing on close, and spawned children
  * (echo through cat, a missing program, a child that will not go).
  */
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,37 +18,9 @@
 #include "mcp/peer.h"
 #include "mcp/stdio.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 static struct event_base *base;
-
-static void
-deadline_cb(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	*(bool *)arg = true;
-}
-
-/* Run the loop until cond(arg) holds or ms pass; the value of cond. */
-static bool
-loop_until(bool (*cond)(void *), void *arg, int ms)
-{
-	bool expired = false;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event *ev = evtimer_new(base, deadline_cb, &expired);
-
-	evtimer_add(ev, &tv);
-	while (!(cond != NULL && cond(arg)) && !expired)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	return cond != NULL && cond(arg);
-}
-
-static void
-spin(int ms)
-{
-	loop_until(NULL, NULL, ms);
-}
 
 /* A few loop turns without waiting. */
 static void
@@ -59,32 +30,9 @@ turns(int n)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timeval tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-struct logbuf {
-	int count;
-	char last[1024];
-};
-
-static void
-log_fn(void *arg, enum mcp_log_level level, const char *msg)
-{
-	struct logbuf *l = arg;
-
-	(void)level;
-	l->count++;
-	snprintf(l->last, sizeof l->last, "%s", msg);
-}
-
-static struct logbuf logs;
-static const struct mcp_log quiet = { log_fn, &logs, MCP_LOG_DEBUG, "test" };
+static struct testutil_log logs;
+static const struct mcp_log quiet = { testutil_log_fn, &logs, MCP_LOG_DEBUG,
+    "test" };
 
 /* A transport with the test on the other ends of its descriptors. */
 #define MAXMSG 4096
@@ -164,69 +112,18 @@ tap_free(struct tap *tp)
 	close(tp->t_out);
 }
 
-static void
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			abort();
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* Write len bytes while the loop runs, for more than a pipe holds. */
 static void
 pump_write(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	int flags = fcntl(fd, F_GETFL);
-
-	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && errno != EAGAIN && errno != EINTR)
-			abort();
-		event_base_loop(base, EVLOOP_NONBLOCK);
-	}
-	fcntl(fd, F_SETFL, flags);
+	if (testutil_pump(base, fd, buf, len) != 0)
+		abort();
 }
 
 static void
 tap_write(struct tap *tp, const char *s)
 {
-	write_all(tp->to_t, s, strlen(s));
-}
-
-struct count_wait {
-	const int *counter;
-	int target;
-};
-
-static bool
-count_reached(void *arg)
-{
-	const struct count_wait *w = arg;
-
-	return *w->counter >= w->target;
-}
-
-static bool
-wait_count(const int *counter, int target, int ms)
-{
-	struct count_wait w = { counter, target };
-
-	return loop_until(count_reached, &w, ms);
+	testutil_write(base, tp->to_t, s, strlen(s));
 }
 
 /* Everything the transport has written so far (the caller frees it). */
@@ -238,7 +135,7 @@ tap_output(struct tap *tp, int settle_ms)
 	char buf[65536];
 	ssize_t n;
 
-	spin(settle_ms);
+	testutil_spin(base, settle_ms);
 	for (;;) {
 		n = read(tp->from_t, buf, sizeof buf);
 		if (n <= 0)
@@ -265,14 +162,14 @@ split_reads(void)
 
 	tap_open(&tp, 0, true);
 	for (i = 0; msg[i] != '\0'; i++) {
-		write_all(tp.to_t, msg + i, 1);
+		testutil_write(base, tp.to_t, msg + i, 1);
 		turns(3);
 		if (tp.nmsgs != 0)
 			break;
 	}
 	CHECK_EQ_INT(tp.nmsgs, 0);
 	tap_write(&tp, "\n");
-	CHECK(wait_count(&tp.nmsgs, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 1, 2000));
 	CHECK_EQ_INT(tp.nmsgs, 1);
 	CHECK_STR(tp.msgs[0], msg);
 	CHECK_EQ_INT(tp.lens[0], strlen(msg));
@@ -280,11 +177,11 @@ split_reads(void)
 
 	/* The newline of one message and the start of the next in one read. */
 	tap_write(&tp, "{\"a\":1}\n{\"b\"");
-	CHECK(wait_count(&tp.nmsgs, 2, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 2, 2000));
 	turns(5);
 	CHECK_EQ_INT(tp.nmsgs, 2);
 	tap_write(&tp, ":2}\n");
-	CHECK(wait_count(&tp.nmsgs, 3, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 3, 2000));
 	CHECK_STR(tp.msgs[1], "{\"a\":1}");
 	CHECK_STR(tp.msgs[2], "{\"b\":2}");
 	CHECK_EQ_INT(tp.closed, 0);
@@ -307,8 +204,8 @@ merged_reads(void)
 		    "{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":{\"i\":%d}}\n",
 		    i);
 	CHECK(len < 65536);
-	write_all(tp.to_t, all, len);
-	CHECK(wait_count(&tp.nmsgs, 1000, 5000));
+	testutil_write(base, tp.to_t, all, len);
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 1000, 5000));
 	len = 0;
 	for (i = 1000; i < MAXMSG; i++)
 		len += (size_t)sprintf(all + len,
@@ -316,7 +213,8 @@ merged_reads(void)
 		    i);
 	for (i = 0; i < 5; i++)
 		pump_write(tp.to_t, all, len);
-	CHECK(wait_count(&tp.nmsgs, MAXMSG + 4 * (MAXMSG - 1000), 5000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, MAXMSG + 4 * (MAXMSG - 1000),
+	    5000));
 	for (i = 0; i < MAXMSG && i < tp.nmsgs; i++) {
 		char want[128];
 
@@ -346,8 +244,8 @@ crlf_and_blank_lines(void)
 	    "\r\n"
 	    "{\"b\":2}\n"
 	    "  {\"c\":3}\t\n");
-	CHECK(wait_count(&tp.nmsgs, 3, 2000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 3, 2000));
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(tp.nmsgs, 3);
 	CHECK_STR(tp.msgs[0], "{\"a\":1}");	/* the CR is not part of it */
 	CHECK_EQ_INT(tp.lens[0], 7);
@@ -373,15 +271,15 @@ max_message_boundary(void)
 	line[0] = '"';
 	line[1023] = '"';
 	line[1024] = '\n';
-	write_all(tp.to_t, line, 1025);
-	CHECK(wait_count(&tp.nmsgs, 1, 2000));
+	testutil_write(base, tp.to_t, line, 1025);
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 1, 2000));
 	CHECK_EQ_INT(tp.lens[0], 1024);
 
 	/* The same with CRLF: the CR does not count. */
 	line[1024] = '\r';
 	line[1025] = '\n';
-	write_all(tp.to_t, line, 1026);
-	CHECK(wait_count(&tp.nmsgs, 2, 2000));
+	testutil_write(base, tp.to_t, line, 1026);
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 2, 2000));
 	CHECK_EQ_INT(tp.lens[1], 1024);
 	out = tap_output(&tp, 10);
 	CHECK_STR(out, "");
@@ -391,9 +289,9 @@ max_message_boundary(void)
 	line[1024] = '"';
 	line[1023] = 'x';
 	line[1025] = '\n';
-	write_all(tp.to_t, line, 1026);
+	testutil_write(base, tp.to_t, line, 1026);
 	tap_write(&tp, "{\"next\":true}\n");
-	CHECK(wait_count(&tp.nmsgs, 3, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 3, 2000));
 	CHECK_STR(tp.msgs[2], "{\"next\":true}");
 	out = tap_output(&tp, 20);
 	CHECK_STR(out, err_reply);
@@ -419,8 +317,8 @@ oversize_in_pieces(void)
 	for (i = 0; i < 256; i++)	/* 1 MiB without a newline */
 		pump_write(tp.to_t, chunk, sizeof chunk);
 	tap_write(&tp, "tail of the big one\n{\"after\":1}\n");
-	CHECK(wait_count(&tp.nmsgs, 2, 3000));
-	spin(20);
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 2, 3000));
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(tp.nmsgs, 2);
 	CHECK_STR(tp.msgs[0], "{\"before\":1}");
 	CHECK_STR(tp.msgs[1], "{\"after\":1}");
@@ -432,20 +330,20 @@ oversize_in_pieces(void)
 	/* Exactly max + 1 bytes pending without newline: refused too,
 	 * unless the last one is a CR. */
 	memset(chunk, 'z', 1025);
-	write_all(tp.to_t, chunk, 1025);
-	spin(20);
+	testutil_write(base, tp.to_t, chunk, 1025);
+	testutil_spin(base, 20);
 	out = tap_output(&tp, 0);
 	CHECK_CONTAINS(out, "exceeds the limit");
 	free(out);
 	tap_write(&tp, "\n");
 	chunk[1024] = '\r';
-	write_all(tp.to_t, chunk, 1025);
-	spin(20);
+	testutil_write(base, tp.to_t, chunk, 1025);
+	testutil_spin(base, 20);
 	out = tap_output(&tp, 0);
 	CHECK_STR(out, "");
 	free(out);
 	tap_write(&tp, "\n");
-	CHECK(wait_count(&tp.nmsgs, 3, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 3, 2000));
 	CHECK_EQ_INT(tp.lens[2], 1024);
 	tap_free(&tp);
 }
@@ -471,8 +369,8 @@ invalid_utf8_survives(void)
 	free(out);
 	CHECK(!mcp_peer_is_closed(p));
 	/* A NUL in the middle of a line is no end of it. */
-	write_all(tp.to_t, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\0x\n",
-	    43);
+	testutil_write(base, tp.to_t,
+	    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\0x\n", 43);
 	out = tap_output(&tp, 50);
 	CHECK_CONTAINS(out, "\"code\":-32700");
 	free(out);
@@ -490,20 +388,20 @@ eof_reported_once(void)
 
 	tap_open(&tp, 0, true);
 	tap_write(&tp, "{\"a\":1}\n{\"partial\"");
-	CHECK(wait_count(&tp.nmsgs, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 1, 2000));
 	logs.count = 0;
 	close(tp.to_t);
 	tp.to_t = -1;
-	CHECK(wait_count(&tp.closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 2000));
 	CHECK(tp.null_reason);
 	CHECK_STR(logs.last, "stdio: peer closed in the middle of a message; "
 	    "10 bytes discarded");
-	spin(50);
+	testutil_spin(base, 50);
 	CHECK_EQ_INT(tp.closed, 1);
 	CHECK_EQ_INT(tp.nmsgs, 1);
 	CHECK_EQ_INT(mcp_transport_send(tp.t, "{}", 2, NULL, false), -1);
 	mcp_transport_close(tp.t);	/* after the end: nothing more */
-	spin(20);
+	testutil_spin(base, 20);
 	CHECK_EQ_INT(tp.closed, 1);
 	tap_free(&tp);
 }
@@ -533,7 +431,7 @@ eof_flushes_answers(void)
 	    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
 	close(tp.to_t);
 	tp.to_t = -1;
-	CHECK(wait_count(&closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &closed, 1, 2000));
 	/* Read before anything is freed. */
 	out = tap_output(&tp, 0);
 	CHECK_STR(out, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n"
@@ -555,11 +453,11 @@ write_error_reported(void)
 	close(tp.from_t);
 	tp.from_t = -1;
 	CHECK_EQ_INT(mcp_transport_send(tp.t, "{\"a\":1}", 7, NULL, false), 0);
-	CHECK(wait_count(&tp.closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 2000));
 	CHECK(!tp.null_reason);
 	CHECK_STR(tp.reason, "write: Broken pipe");
 	CHECK_EQ_INT(mcp_transport_send(tp.t, "{}", 2, NULL, false), -1);
-	spin(30);
+	testutil_spin(base, 30);
 	CHECK_EQ_INT(tp.closed, 1);
 	tap_free(&tp);
 }
@@ -577,14 +475,14 @@ close_flushes_then_reports(void)
 	mcp_transport_close(tp.t);
 	CHECK_EQ_INT(tp.closed, 0);		/* from the loop, not now */
 	tap_write(&tp, "{\"ignored\":1}\n");
-	CHECK(wait_count(&tp.closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 2000));
 	CHECK(tp.null_reason);
 	out = tap_output(&tp, 10);
 	CHECK_STR(out, "{\"n\":1}\n{\"n\":2}\n");
 	free(out);
 	CHECK_EQ_INT(tp.nmsgs, 0);
 	mcp_transport_close(tp.t);
-	spin(10);
+	testutil_spin(base, 10);
 	CHECK_EQ_INT(tp.closed, 1);
 	tap_free(&tp);
 }
@@ -598,8 +496,7 @@ flags_restored_on_free(void)
 	struct mcp_transport *t;
 	int sv[2], dupfd, before;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-		abort();
+	testutil_socketpair(sv);
 	dupfd = dup(sv[0]);		/* same open file, like 0 and 1 */
 	before = fcntl(sv[0], F_GETFL);
 	CHECK(!(before & O_NONBLOCK));
@@ -652,14 +549,14 @@ spawn_cat_echoes(void)
 		CHECK_EQ_INT(mcp_transport_send(tp.t, msg, (size_t)n, NULL,
 		    false), 0);
 	}
-	CHECK(wait_count(&tp.nmsgs, 100, 3000));
+	CHECK(testutil_wait_count(base, &tp.nmsgs, 100, 3000));
 	CHECK_STR(tp.msgs[0], "{\"echo\":0}");
 	CHECK_STR(tp.msgs[99], "{\"echo\":99}");
 	/* Closing ends cat (stdin EOF), reported once, then reaped. */
 	mcp_transport_close(tp.t);
-	CHECK(wait_count(&tp.closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 2000));
 	CHECK(tp.null_reason);
-	CHECK(loop_until(reaped, tp.t, 1500));
+	CHECK(testutil_loop_until(base, reaped, tp.t, 1500));
 	mcp_transport_free(tp.t);
 	for (i = 0; i < tp.nmsgs && i < MAXMSG; i++)
 		free(tp.msgs[i]);
@@ -679,11 +576,11 @@ spawn_child_exits(void)
 	if (tp.t == NULL)
 		return;
 	mcp_transport_bind(tp.t, tap_on_message, tap_on_closed, &tp);
-	CHECK(wait_count(&tp.closed, 1, 2000));
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 2000));
 	CHECK_EQ_INT(tp.nmsgs, 1);
 	CHECK_STR(tp.msgs[0], "{\"hello\":1}");
 	CHECK(tp.null_reason);
-	CHECK(loop_until(reaped, tp.t, 2000));
+	CHECK(testutil_loop_until(base, reaped, tp.t, 2000));
 	mcp_transport_free(tp.t);
 	free(tp.msgs[0]);
 }
@@ -735,8 +632,8 @@ spawn_from_closed_stdio_child(void)
 		return 10;
 	mcp_transport_bind(tp.t, tap_on_message, tap_on_closed, &tp);
 	mcp_transport_send(tp.t, "{\"x\":1}", 7, NULL, false);
-	t0 = now_ms();
-	while (tp.nmsgs == 0 && tp.closed == 0 && now_ms() - t0 < 2000)
+	t0 = testutil_now_ms();
+	while (tp.nmsgs == 0 && tp.closed == 0 && testutil_now_ms() - t0 < 2000)
 		event_base_loop(b, EVLOOP_ONCE);
 	if (tp.nmsgs != 1 || strcmp(tp.msgs[0], "{\"x\":1}") != 0)
 		return 11;
@@ -782,18 +679,19 @@ spawn_stubborn_children_are_killed(void)
 		return;
 	mcp_transport_bind(t1, tap_on_message, tap_on_closed, &tp1);
 	mcp_transport_bind(t2, tap_on_message, tap_on_closed, &tp2);
-	spin(100);	/* let sh install its trap */
-	t0 = now_ms();
+	testutil_spin(base, 100);	/* let sh install its trap */
+	t0 = testutil_now_ms();
 	mcp_transport_close(t1);
 	mcp_transport_close(t2);
-	CHECK(wait_count(&tp1.closed, 1, 1000));
-	CHECK(wait_count(&tp2.closed, 1, 1000));
-	while (now_ms() - t0 < 7000 && (t1_done == 0 || t2_done == 0)) {
-		spin(10);
+	CHECK(testutil_wait_count(base, &tp1.closed, 1, 1000));
+	CHECK(testutil_wait_count(base, &tp2.closed, 1, 1000));
+	while (testutil_now_ms() - t0 < 7000 &&
+	    (t1_done == 0 || t2_done == 0)) {
+		testutil_spin(base, 10);
 		if (t1_done == 0 && mcp_stdio_pid(t1) == 0)
-			t1_done = now_ms() - t0;
+			t1_done = testutil_now_ms() - t0;
 		if (t2_done == 0 && mcp_stdio_pid(t2) == 0)
-			t2_done = now_ms() - t0;
+			t2_done = testutil_now_ms() - t0;
 	}
 	/* SIGTERM at 2 s, SIGKILL at 4 s. */
 	CHECK(t1_done >= 1500 && t1_done < 3500);
@@ -819,24 +717,12 @@ spawn_free_kills_quickly(void)
 	if (t == NULL)
 		return;
 	pid = mcp_stdio_pid(t);
-	spin(100);
-	t0 = now_ms();
+	testutil_spin(base, 100);
+	t0 = testutil_now_ms();
 	mcp_transport_free(t);
-	CHECK(now_ms() - t0 < 1000);
+	CHECK(testutil_now_ms() - t0 < 1000);
 	CHECK_EQ_INT(kill(pid, 0), -1);		/* gone and reaped */
 	CHECK_EQ_INT(errno, ESRCH);
-}
-
-/* A hung test must not hang the whole run: give up after 30 s. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "FAIL stdio: watchdog: still running after 30 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(3);
-	_exit(2);
 }
 
 int
@@ -845,8 +731,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	HARNESS_BEGIN("stdio");
-	signal(SIGALRM, watchdog);
-	alarm(30);
+	HARNESS_WATCHDOG();
 	TEST(split_reads);
 	TEST(merged_reads);
 	TEST(crlf_and_blank_lines);

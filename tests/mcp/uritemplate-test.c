@@ -262,6 +262,12 @@ parse_err(const char *tmpl)
 	free(got_); \
 } while (0)
 
+#define CHECK_MATCH_ERR(tmpl, uri, want) do { \
+	char *got_ = match_err((tmpl), (uri)); \
+	CHECK_STR(got_, (want)); \
+	free(got_); \
+} while (0)
+
 #define CHECK_PARSE_ERR(tmpl, want) do { \
 	char *got_ = parse_err(tmpl); \
 	CHECK_STR(got_, (want)); \
@@ -572,8 +578,6 @@ test_match_decoding(void)
 static void
 test_match_repeated(void)
 {
-	char	*e;
-
 	CHECK_MATCH("{x}/{x}", "a/a", "{\"x\":\"a\"}");
 	CHECK_MATCH("{x}/{x}", "a/b", "no match");
 	CHECK_MATCH("{x:1}/{x}", "v/value", "{\"x\":\"value\"}");
@@ -587,31 +591,21 @@ test_match_repeated(void)
 	CHECK_MATCH("{x:3}{x}", "abcabcdef", "{\"x\":\"abcdef\"}");
 	CHECK_MATCH("{a}-{x}/{b}-{x}", "1-2-3/4-3", "{\"a\":\"1-2\",\"x\":\"3\",\"b\":\"4\"}");
 
-	e = match_err("{x}/{x}", "a/b");
-	CHECK_STR(e, "variable \"x\" has conflicting values in the uri");
-	free(e);
+	CHECK_MATCH_ERR("{x}/{x}", "a/b",
+	    "variable \"x\" has conflicting values in the uri");
 }
 
 static void
 test_match_errors(void)
 {
-	char	*e;
-
-	e = match_err("{x}", "a/b");
-	CHECK_STR(e, "uri does not match");
-	free(e);
-	e = match_err("{x}", "a%zz");
-	CHECK_STR(e, "uri has an invalid percent escape at offset 1");
-	free(e);
-	e = match_err("{x}", "a b");
-	CHECK_STR(e, "uri has an invalid character 0x20 at offset 1");
-	free(e);
-	e = match_err("{x}", "a|b");
-	CHECK_STR(e, "uri has an invalid character '|' at offset 1");
-	free(e);
-	e = match_err("{x}", "abc");
-	CHECK_STR(e, "(matched)");
-	free(e);
+	CHECK_MATCH_ERR("{x}", "a/b", "uri does not match");
+	CHECK_MATCH_ERR("{x}", "a%zz",
+	    "uri has an invalid percent escape at offset 1");
+	CHECK_MATCH_ERR("{x}", "a b",
+	    "uri has an invalid character 0x20 at offset 1");
+	CHECK_MATCH_ERR("{x}", "a|b",
+	    "uri has an invalid character '|' at offset 1");
+	CHECK_MATCH_ERR("{x}", "abc", "(matched)");
 }
 
 static void
