@@ -15,13 +15,14 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # pkg-config name : Debian package that provides it.
-DEP_PKGS := libcjson:libcjson-dev libevent:libevent-dev sqlite3:libsqlite3-dev
+DEP_PKGS := libcjson:libcjson-dev libevent:libevent-dev sqlite3:libsqlite3-dev \
+	libcurl:libcurl4-openssl-dev
 # Tools the build and the tests need, as Debian packages.
 DEP_TOOLS := pkg-config clang libclang-rt-14-dev
 PKG_NAMES := $(foreach d,$(DEP_PKGS),$(firstword $(subst :, ,$(d))))
 
-PKG_CFLAGS := $(shell pkg-config --cflags libcjson libevent 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs libcjson libevent 2>/dev/null) -lm
+PKG_CFLAGS := $(shell pkg-config --cflags libcjson libevent libcurl 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs libcjson libevent libcurl 2>/dev/null) -lm
 
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
