@@ -53,8 +53,9 @@ echo "== unit tests under ASan+UBSan"
 for t in "$BUILD"/asan/tests/*; do
 	[ -x "$t" ] && run_suite "asan/$(basename "$t")" "$t"
 done
-for s in tests/mcp/*-test.sh; do
-	[ -x "$s" ] && run_suite "script/$(basename "$s" .sh)" "$s"
+echo "== scripts: the build, the programs' command lines"
+for s in tests/*-test.sh tests/mcp/*-test.sh; do
+	[ -x "$s" ] && run_suite "script/$(basename "$s" .sh)" env BUILD="$BUILD" "$s"
 done
 
 echo "== interoperability with the official peers (servers built with ASan+UBSan)"
