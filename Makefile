@@ -23,9 +23,11 @@ PKG_NAMES := $(foreach d,$(DEP_PKGS),$(firstword $(subst :, ,$(d))))
 
 PKG_CFLAGS := $(shell pkg-config --cflags libcjson libevent libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs libcjson libevent libcurl 2>/dev/null) -lm
+SQLITE_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
 
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) $(SQLITE_CFLAGS) -MMD -MP
 LDFLAGS ?=
 
 MCP_SRC := $(wildcard mcp/*.c)
@@ -45,6 +47,16 @@ EXAMPLES_ASAN := $(EXAMPLE_SRC:mcp/examples/%.c=$(BUILD)/asan/mcp-example-%)
 TESTS := $(TEST_SRC:tests/mcp/%.c=$(BUILD)/tests/%)
 TESTS_ASAN := $(TEST_SRC:tests/mcp/%.c=$(BUILD)/asan/tests/%)
 # Helpers every test binary links; not a test itself (not *-test.c).
+# servers/common: what the bundled servers share (sqlite, places, dates).
+COMMON_SRC := $(wildcard servers/common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_ASAN_OBJ := $(COMMON_SRC:%.c=$(BUILD)/asan/obj/%.o)
+LIBCOMMON := $(BUILD)/libservers-common.a
+LIBCOMMON_ASAN := $(BUILD)/asan/libservers-common.a
+# tests/servers/NAME-test.c -> $(BUILD)/tests/servers-NAME-test
+SERVERS_TEST_SRC := $(wildcard tests/servers/*-test.c)
+SERVERS_TESTS := $(SERVERS_TEST_SRC:tests/servers/%.c=$(BUILD)/tests/servers-%)
+SERVERS_TESTS_ASAN := $(SERVERS_TEST_SRC:tests/servers/%.c=$(BUILD)/asan/tests/servers-%)
 TESTUTIL_OBJ := $(BUILD)/obj/tests/mcp/testutil.o
 TESTUTIL_ASAN_OBJ := $(BUILD)/asan/obj/tests/mcp/testutil.o
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
@@ -129,6 +141,24 @@ $(BUILD)/asan/mcp-example-%: $(BUILD)/asan/obj/mcp/examples/%.o $(LIBMCP_ASAN)
 $(TESTUTIL_OBJ): tests/mcp/testutil.c
 $(TESTUTIL_ASAN_OBJ): tests/mcp/testutil.c
 
+$(LIBCOMMON): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBCOMMON_ASAN): $(COMMON_ASAN_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/servers-%: $(BUILD)/obj/tests/servers/%.o $(TESTUTIL_OBJ) \
+    $(LIBCOMMON) $(LIBMCP)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+
+$(BUILD)/asan/tests/servers-%: $(BUILD)/asan/obj/tests/servers/%.o \
+    $(TESTUTIL_ASAN_OBJ) $(LIBCOMMON_ASAN) $(LIBMCP_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) $(LDFLAGS) $^ $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/mcp/%.o $(TESTUTIL_OBJ) $(LIBMCP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
@@ -150,7 +180,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBMCP)
 # Running ---------------------------------------------------------------------
 
 test-build: check-deps $(LIBMCP) $(PROGRAMS) $(TESTS) $(LIBMCP_ASAN) $(EXAMPLES_ASAN) \
-	$(TESTS_ASAN) $(FUZZERS)
+	$(TESTS_ASAN) $(SERVERS_TESTS) $(SERVERS_TESTS_ASAN) $(FUZZERS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
