@@ -22,6 +22,8 @@
 
 #define MCP_STDIO_READ_CHUNK	65536
 #define MCP_STDIO_GRACE_MS	2000
+#define MCP_STDIO_EXIT_WAIT_MS	100	/* for the status after EOF */
+#define MCP_STDIO_STDERR_MAX	(64u * 1024)
 
 struct mcp_stdio {
 	struct mcp_transport t;		/* first: the transport interface */
@@ -46,6 +48,14 @@ struct mcp_stdio {
 	pid_t pid;			/* the child until reaped, then 0 */
 	int reap_stage;			/* 0 wait, 1 after SIGTERM, 2 after SIGKILL */
 	struct timeval reap_start;	/* when the child's stdin was closed */
+	bool want_status;		/* spawned by _ex: status in the reason */
+	bool await_exit;		/* the close report waits for the status */
+
+	int err_fd;			/* the child's stderr, or -1 */
+	struct event *err_ev;
+	char *err_buf;			/* the last err_max bytes */
+	size_t err_len, err_max;
+	bool err_cut;			/* older bytes were dropped */
 };
 
 static void mcp_stdio_report(struct mcp_stdio *, const char *reason);
@@ -290,13 +300,39 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 	(void)events;
 	r = waitpid(s->pid, &status, WNOHANG);
 	if (r == s->pid || (r < 0 && errno == ECHILD)) {
+		bool reaped = r == s->pid;
+
 		s->pid = 0;
+		if (s->await_exit) {
+			/* The child ended on its own: say how, in words. */
+			s->await_exit = false;
+			if (reaped) {
+				if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+					snprintf(s->reason_buf,
+					    sizeof s->reason_buf,
+					    "exited with status %d",
+					    WEXITSTATUS(status));
+				else if (WIFSIGNALED(status))
+					snprintf(s->reason_buf,
+					    sizeof s->reason_buf,
+					    "killed by signal %d (%s)",
+					    WTERMSIG(status),
+					    strsignal(WTERMSIG(status)));
+				if (s->reason_buf[0] != '\0')
+					s->close_reason = s->reason_buf;
+			}
+			event_active(s->done_ev, 0, 0);
+		}
 		return;
 	}
 	/* Count time, not ticks: a busy loop runs ticks late. */
 	event_base_gettimeofday_cached(s->base, &now);
 	timersub(&now, &s->reap_start, &now);
 	elapsed = (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000;
+	if (s->await_exit && elapsed >= MCP_STDIO_EXIT_WAIT_MS) {
+		s->await_exit = false;	/* still running: report without */
+		event_active(s->done_ev, 0, 0);
+	}
 	if (s->reap_stage == 0 && elapsed >= MCP_STDIO_GRACE_MS) {
 		kill(s->pid, SIGTERM);
 		s->reap_stage = 1;
@@ -338,6 +374,13 @@ mcp_stdio_report(struct mcp_stdio *s, const char *reason)
 		s->out_fd = -1;
 		event_base_gettimeofday_cached(s->base, &s->reap_start);
 		event_add(s->reap_ev, &tv);
+		/* The child closed its stdout: it is probably ending; wait a
+		 * moment for its status, which tells the reason. */
+		if (reason == NULL && !s->closing && s->want_status) {
+			s->reason_buf[0] = '\0';
+			s->await_exit = true;
+			return;
+		}
 	}
 	event_active(s->done_ev, 0, 0);
 }
@@ -367,6 +410,11 @@ mcp_stdio_free(struct mcp_transport *t)
 	event_free(s->wev);
 	event_free(s->done_ev);
 	event_free(s->reap_ev);
+	if (s->err_ev != NULL)
+		event_free(s->err_ev);
+	if (s->err_fd >= 0)
+		close(s->err_fd);
+	free(s->err_buf);
 	evbuffer_free(s->out);
 	if (s->spawned) {
 		if (s->out_fd >= 0)
@@ -424,6 +472,7 @@ mcp_stdio_create(struct event_base *base, int in_fd, int out_fd,
 	mcp_stdio_nonblock(in_fd);
 	mcp_stdio_nonblock(out_fd);
 	s->pid = -1;
+	s->err_fd = -1;
 	s->out = evbuffer_new();
 	s->in_poll = mcp_stdio_pollable(in_fd);
 	s->out_poll = mcp_stdio_pollable(out_fd);
@@ -452,14 +501,57 @@ mcp_stdio_new(struct event_base *base, int in_fd, int out_fd,
 	return &mcp_stdio_create(base, in_fd, out_fd, opts)->t;
 }
 
-struct mcp_transport *
-mcp_stdio_spawn(struct event_base *base, char *const argv[],
-    const struct mcp_stdio_opts *opts, struct mcp_err *err)
+/* The child's stderr: keep the last err_max bytes, never parse them. */
+static void
+mcp_stdio_err_cb(evutil_socket_t fd, short events, void *arg)
 {
-	int to_child[2], from_child[2], status_pipe[2];
+	struct mcp_stdio *s = arg;
+	char chunk[16384];
+	ssize_t n;
+
+	(void)events;
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			event_del(s->err_ev);
+			close(s->err_fd);
+			s->err_fd = -1;
+			return;
+		}
+		if ((size_t)n >= s->err_max) {
+			memcpy(s->err_buf, chunk + (size_t)n - s->err_max,
+			    s->err_max);
+			s->err_cut = s->err_cut || (size_t)n > s->err_max ||
+			    s->err_len > 0;
+			s->err_len = s->err_max;
+			continue;
+		}
+		if (s->err_len + (size_t)n > s->err_max) {
+			size_t drop = s->err_len + (size_t)n - s->err_max;
+
+			memmove(s->err_buf, s->err_buf + drop, s->err_len - drop);
+			s->err_len -= drop;
+			s->err_cut = true;
+		}
+		memcpy(s->err_buf + s->err_len, chunk, (size_t)n);
+		s->err_len += (size_t)n;
+	}
+}
+
+struct mcp_transport *
+mcp_stdio_spawn_ex(struct event_base *base, char *const argv[],
+    const struct mcp_stdio_spawn_opts *sp, const struct mcp_stdio_opts *opts,
+    struct mcp_err *err)
+{
+	int to_child[2], from_child[2], status_pipe[2], err_pipe[2] = { -1, -1 };
 	struct mcp_stdio *s;
 	pid_t pid;
-	int child_errno = 0;
+	int report[2] = { 0, 0 };	/* stage (0 exec, 1 chdir), errno */
+	bool capture = sp != NULL;
 	ssize_t n;
 
 	if (argv == NULL || argv[0] == NULL) {
@@ -472,18 +564,24 @@ mcp_stdio_spawn(struct event_base *base, char *const argv[],
 		goto fail1;
 	if (pipe2(status_pipe, O_CLOEXEC) != 0)
 		goto fail2;
+	if (capture && pipe2(err_pipe, O_CLOEXEC) != 0)
+		goto fail3;
 	pid = fork();
 	if (pid < 0)
-		goto fail3;
+		goto fail4;
 	if (pid == 0) {
 		/* Child: wire stdin/stdout, then exec; report exec errors. */
-		int in = to_child[0], out = from_child[1];
+		int in = to_child[0], out = from_child[1], errfd = err_pipe[1];
+		size_t i;
 
 		signal(SIGPIPE, SIG_DFL);
 		/* With our own 0 or 1 closed, a pipe may already sit there:
 		 * move out off 0 before dup2 clobbers it, and clear the
 		 * close-on-exec flag that dup2 onto itself would keep. */
 		if (out == 0 && (out = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0)
+			_exit(127);
+		if (capture && errfd <= 1 &&
+		    (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3)) < 0)
 			_exit(127);
 		if (in == 0)
 			fcntl(0, F_SETFD, 0);
@@ -493,32 +591,73 @@ mcp_stdio_spawn(struct event_base *base, char *const argv[],
 			fcntl(1, F_SETFD, 0);
 		else if (dup2(out, 1) < 0)
 			_exit(127);
-		execvp(argv[0], argv);
-		child_errno = errno;
-		n = write(status_pipe[1], &child_errno, sizeof child_errno);
+		if (capture) {
+			if (errfd == 2)
+				fcntl(2, F_SETFD, 0);
+			else if (dup2(errfd, 2) < 0)
+				_exit(127);
+		}
+		for (i = 0; sp != NULL && sp->env != NULL && sp->env[i] != NULL;
+		    i++)
+			putenv((char *)sp->env[i]);	/* ours until exec */
+		if (sp != NULL && sp->cwd != NULL && chdir(sp->cwd) != 0) {
+			report[0] = 1;
+			report[1] = errno;
+		} else {
+			execvp(argv[0], argv);
+			report[1] = errno;
+		}
+		n = write(status_pipe[1], report, sizeof report);
 		(void)n;
 		_exit(127);
 	}
 	close(to_child[0]);
 	close(from_child[1]);
 	close(status_pipe[1]);
+	if (capture)
+		close(err_pipe[1]);
 	do
-		n = read(status_pipe[0], &child_errno, sizeof child_errno);
+		n = read(status_pipe[0], report, sizeof report);
 	while (n < 0 && errno == EINTR);
 	close(status_pipe[0]);
-	if (n == (ssize_t)sizeof child_errno) {
+	if (n == (ssize_t)sizeof report) {
 		waitpid(pid, NULL, 0);
 		close(to_child[1]);
 		close(from_child[0]);
-		mcp_err_set(err, MCP_CONNECTION_CLOSED, "cannot run '%s': %s",
-		    argv[0], strerror(child_errno));
+		if (capture)
+			close(err_pipe[0]);
+		if (report[0] == 1)
+			mcp_err_set(err, MCP_CONNECTION_CLOSED,
+			    "cannot run '%s': cannot change to directory '%s': %s",
+			    argv[0], sp->cwd, strerror(report[1]));
+		else
+			mcp_err_set(err, MCP_CONNECTION_CLOSED,
+			    "cannot run '%s': %s", argv[0], strerror(report[1]));
 		return NULL;
 	}
 	s = mcp_stdio_create(base, from_child[0], to_child[1], opts);
 	s->spawned = true;
 	s->pid = pid;
+	s->want_status = capture;
+	if (capture) {
+		s->err_max = sp->stderr_max > 0 ? sp->stderr_max :
+		    MCP_STDIO_STDERR_MAX;
+		s->err_buf = mcp_xmalloc(s->err_max);
+		s->err_fd = err_pipe[0];
+		mcp_stdio_nonblock(s->err_fd);
+		s->err_ev = event_new(base, s->err_fd, EV_READ | EV_PERSIST,
+		    mcp_stdio_err_cb, s);
+		if (s->err_ev == NULL)
+			abort();
+		event_add(s->err_ev, NULL);
+	}
 	return &s->t;
 
+fail4:
+	if (capture) {
+		close(err_pipe[0]);
+		close(err_pipe[1]);
+	}
 fail3:
 	close(status_pipe[0]);
 	close(status_pipe[1]);
@@ -532,6 +671,38 @@ fail0:
 	mcp_err_set(err, MCP_CONNECTION_CLOSED, "cannot start '%s': %s",
 	    argv[0], strerror(errno));
 	return NULL;
+}
+
+struct mcp_transport *
+mcp_stdio_spawn(struct event_base *base, char *const argv[],
+    const struct mcp_stdio_opts *opts, struct mcp_err *err)
+{
+	return mcp_stdio_spawn_ex(base, argv, NULL, opts, err);
+}
+
+char *
+mcp_stdio_stderr(const struct mcp_transport *t, size_t *len)
+{
+	const struct mcp_stdio *s = (const struct mcp_stdio *)t;
+	const char *p, *end, *nl;
+	char *out;
+
+	if (s->err_buf == NULL) {
+		if (len != NULL)
+			*len = 0;
+		return NULL;
+	}
+	p = s->err_buf;
+	end = s->err_buf + s->err_len;
+	/* Cut at a line start when older output was dropped. */
+	if (s->err_cut && (nl = memchr(p, '\n', s->err_len)) != NULL)
+		p = nl + 1;
+	if (len != NULL)
+		*len = (size_t)(end - p);
+	out = mcp_xmalloc((size_t)(end - p) + 1);
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return out;
 }
 
 pid_t

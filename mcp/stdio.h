@@ -42,6 +42,33 @@ struct mcp_transport *mcp_stdio_new(struct event_base *, int in_fd, int out_fd,
  * about 40 ms before SIGKILL). */
 struct mcp_transport *mcp_stdio_spawn(struct event_base *, char *const argv[],
     const struct mcp_stdio_opts *, struct mcp_err *err);
+/* How to start a child beyond its argv. */
+struct mcp_stdio_spawn_opts {
+	/* "NAME=value" strings added to the inherited environment (replacing
+	 * a variable of the same name); NULL-terminated, or NULL. Borrowed. */
+	const char *const *env;
+	const char *cwd;	/* working directory, or NULL: ours */
+	size_t stderr_max;	/* bytes of the child's stderr kept; 0: 64 KiB */
+};
+
+/* As mcp_stdio_spawn, with env and cwd, and the child's stderr captured
+ * (never parsed) into a ring of the last stderr_max bytes instead of being
+ * inherited. sp NULL: exactly mcp_stdio_spawn. A cwd that cannot be entered
+ * fails like a command that cannot be run. */
+struct mcp_transport *mcp_stdio_spawn_ex(struct event_base *,
+    char *const argv[], const struct mcp_stdio_spawn_opts *sp,
+    const struct mcp_stdio_opts *, struct mcp_err *err);
+/* What the child wrote to stderr lately (starting at a line when older
+ * output was dropped), NUL-terminated; the caller frees it. *len (may be
+ * NULL) gets its length. NULL when stderr is not captured. */
+char *mcp_stdio_stderr(const struct mcp_transport *, size_t *len);
+
+/* When a child spawned by mcp_stdio_spawn_ex closes its stdout by itself
+ * (mcp_stdio_spawn keeps reporting NULL), the close report waits
+ * up to 100 ms for its exit status: a status other than 0 or a signal makes
+ * the reason ("exited with status 3", "killed by signal 9 (Killed)"); exit
+ * status 0 stays an orderly close (reason NULL). */
+
 /* The child's pid, 0 once it has been reaped, or -1 for a plain
  * descriptor pair. */
 pid_t mcp_stdio_pid(const struct mcp_transport *);
