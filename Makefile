@@ -66,6 +66,8 @@ PROGRAMS := $(EXAMPLES)
 .PHONY: all help deps check-deps test test-build bench fuzz run install \
 	uninstall clean
 .DEFAULT_GOAL := all
+# Keep objects made along pattern chains (tests, examples): no rebuild next time.
+.SECONDARY:
 
 all: check-deps $(LIBMCP) $(PROGRAMS)
 
