@@ -73,42 +73,9 @@ box_wait(struct box *b, int ms)
 	return testutil_wait_count(base, &b->calls, 1, ms);
 }
 
-/* JSON paths: "content[0].text" */
-static const cJSON *
-at(const cJSON *v, const char *path)
-{
-	char key[128];
-	size_t n;
-
-	while (v != NULL && *path != '\0') {
-		if (*path == '.')
-			path++;
-		if (*path == '[') {
-			char *end;
-			long i = strtol(path + 1, &end, 10);
-
-			v = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
-			path = *end == ']' ? end + 1 : end;
-			continue;
-		}
-		n = strcspn(path, ".[");
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, key) :
-		    NULL;
-		path += n;
-	}
-	return v;
-}
-
-static const char *
-jstr(const cJSON *v, const char *path)
-{
-	v = at(v, path);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+/* JSON paths: "result.tools[1].name" (tests/mcp/testutil.c) */
+#define at(v, path) testutil_json_at((v), (path))
+#define jstr(v, path) testutil_json_str((v), (path))
 
 /* Whether array at path has an item whose key equals value. */
 static bool

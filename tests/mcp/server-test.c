@@ -28,44 +28,9 @@ static const struct mcp_log client_log = { testutil_log_fn, &client_logs,
 static const struct mcp_log server_log = { testutil_log_fn, &server_logs,
     MCP_LOG_DEBUG, "server" };
 
-/* JSON paths: "result.tools[1].name" */
-
-static const cJSON *
-at(const cJSON *v, const char *path)
-{
-	char key[128];
-	size_t n;
-
-	while (v != NULL && *path != '\0') {
-		if (*path == '.')
-			path++;
-		if (*path == '[') {
-			char *end;
-			long i = strtol(path + 1, &end, 10);
-
-			v = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
-			path = *end == ']' ? end + 1 : end;
-			continue;
-		}
-		n = strcspn(path, ".[");
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, key) :
-		    NULL;
-		path += n;
-	}
-	return v;
-}
-
-/* The string at path, or NULL. */
-static const char *
-jstr(const cJSON *v, const char *path)
-{
-	v = at(v, path);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+/* JSON paths: "result.tools[1].name" (tests/mcp/testutil.c) */
+#define at(v, path) testutil_json_at((v), (path))
+#define jstr(v, path) testutil_json_str((v), (path))
 
 /* The value at path as compact JSON (a rotating static buffer), or
  * "(absent)". */

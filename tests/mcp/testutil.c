@@ -232,3 +232,41 @@ testutil_lines_free(struct testutil_lines *l)
 	free(l->buf);
 	free(l);
 }
+
+/* JSON paths */
+
+const cJSON *
+testutil_json_at(const cJSON *v, const char *path)
+{
+	char key[128];
+	size_t n;
+
+	while (v != NULL && *path != '\0') {
+		if (*path == '.')
+			path++;
+		if (*path == '[') {
+			char *end;
+			long i = strtol(path + 1, &end, 10);
+
+			v = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+			path = *end == ']' ? end + 1 : end;
+			continue;
+		}
+		n = strcspn(path, ".[");
+		if (n >= sizeof key)
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, key) :
+		    NULL;
+		path += n;
+	}
+	return v;
+}
+
+const char *
+testutil_json_str(const cJSON *v, const char *path)
+{
+	v = testutil_json_at(v, path);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <cjson/cJSON.h>
 #include <event2/event.h>
 
 #include "mcp/log.h"
@@ -72,6 +73,11 @@ struct testutil_lines *testutil_lines_new(struct event_base *, int fd);
  * came within ms or the other side ended first. */
 char *testutil_lines_next(struct testutil_lines *, int ms);
 void testutil_lines_free(struct testutil_lines *);
+
+/* JSON paths such as "result.tools[1].name": the value there, or NULL. */
+const cJSON *testutil_json_at(const cJSON *, const char *path);
+/* The string at path, or NULL when absent or not a string. */
+const char *testutil_json_str(const cJSON *, const char *path);
 
 /* Expect the next line within 2 s to be exactly want (tests/harness.h). */
 #define TESTUTIL_CHECK_LINE(lines, want) do { \
