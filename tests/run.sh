@@ -65,6 +65,11 @@ if tests/interop/setup.sh >"$LOGDIR/interop-setup.log" 2>&1; then
 		node tests/interop/sdk-client.mjs -- "$example"
 	run_suite "interop/conformance-http" \
 		env CONFORMANCE_OUT="$BUILD/interop" CONFORMANCE_SUITE=all tests/interop/conformance.sh "$example"
+	client=$BUILD/asan/mcp-example-client
+	run_suite "interop/conformance-client" \
+		env CONFORMANCE_OUT="$BUILD/interop" tests/interop/client-conformance.sh "$client"
+	run_suite "interop/client-everything" \
+		env CONFORMANCE_OUT="$BUILD/interop" tests/interop/client-everything.sh "$client"
 else
 	cat "$LOGDIR/interop-setup.log"
 	run_suite "interop/setup" false
