@@ -9,6 +9,7 @@ LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
 total_pass=0
 total_fail=0
+total_skip=0
 failed_suites=()
 
 # run_suite NAME CMD...: run one suite (at most SUITE_TIMEOUT seconds, so a
@@ -16,7 +17,7 @@ failed_suites=()
 run_suite() {
 	local name=$1; shift
 	local log="$LOGDIR/${name//\//_}.log"
-	local start=$SECONDS rc line p f
+	local start=$SECONDS rc line p f k=
 	timeout -k 10 "${SUITE_TIMEOUT:-600}" "$@" >"$log" 2>&1
 	rc=$?
 	[ "$rc" -eq 124 ] && echo "FAIL $name: timed out after ${SUITE_TIMEOUT:-600}s" >>"$log"
@@ -24,15 +25,19 @@ run_suite() {
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
 		f=$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")
+		k=$(sed -nE 's/.*failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
 	else
 		p=0; f=1
 	fi
+	k=${k:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1	# it counted no failure but exited badly (a leak, a crash)
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	printf '%-44s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - start))
+	total_skip=$((total_skip + k))
+	printf '%-44s %4d passed, %d failed%s  (%ds)\n' "$name" "$p" "$f" \
+	    "$([ "$k" -gt 0 ] && echo ", $k skipped")" $((SECONDS - start))
 	if [ "$f" -ne 0 ]; then
 		failed_suites+=("$name")
 		echo "---- $name (exit $rc): last lines of $log"
@@ -84,5 +89,9 @@ echo
 if [ ${#failed_suites[@]} -gt 0 ]; then
 	echo "failed suites: ${failed_suites[*]} (logs in $LOGDIR/)"
 fi
-echo "$total_pass passed, $total_fail failed"
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
 [ "$total_fail" -eq 0 ]

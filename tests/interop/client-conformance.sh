@@ -10,9 +10,9 @@
 # runner appends the mock server's URL and sets MCP_CONFORMANCE_SCENARIO.
 # Prints per scenario
 #   PASS client-conformance: X        passed
-#   XFAIL client-conformance: X       failed as the baseline expects (counts as passed)
+#   XFAIL client-conformance: X       failed as the baseline expects (counted as skipped)
 #   FAIL client-conformance: X: why   an unexpected failure or a stale baseline entry
-# then `N passed, N failed`; exit status non-zero when anything failed.
+# then `N passed, N failed, N skipped`; exit status non-zero when anything failed.
 #
 # Environment:
 #   CLIENT_CONFORMANCE_EXPECTED  baseline (default: conformance-client-expected-failures.yml here)
@@ -56,6 +56,7 @@ rm -rf "$out"
 mkdir -p "$out"
 pass=0
 fail=0
+skip=0
 for s in "${scenarios[@]}"; do
   log="$out/${s//\//_}.log"
   # A scenario gets its own runner (it kills the client after timeout_ms).
@@ -67,7 +68,7 @@ for s in "${scenarios[@]}"; do
   grep -qE "^[[:space:]]*-[[:space:]]*\"?$s\"?([[:space:]]|#|$)" "$expected" && listed=1
   if [ $rc -eq 0 ] && [ $listed -eq 1 ]; then
     echo "XFAIL client-conformance: $s (expected failure, see $(basename "$expected"))"
-    pass=$((pass + 1))
+    skip=$((skip + 1))
   elif [ $rc -eq 0 ]; then
     echo "PASS client-conformance: $s"
     pass=$((pass + 1))
@@ -85,5 +86,5 @@ for s in "${scenarios[@]}"; do
     fail=$((fail + 1))
   fi
 done
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
