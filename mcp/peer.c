@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -29,7 +30,8 @@ struct mcp_pending {
 	struct event timer;
 	int timeout_ms;
 	int max_timeout_ms;
-	int64_t deadline_ms;		/* the hard maximum, loop clock */
+	int64_t deadline_ms;		/* the hard maximum, monotonic clock */
+	bool at_deadline;		/* the timer is armed for the maximum */
 	double last_progress;
 };
 
@@ -67,13 +69,16 @@ struct mcp_peer {
 	bool closed;
 };
 
+/* Milliseconds on the monotonic clock: a wall clock that is set or slewed
+ * must not move deadlines. */
 static int64_t
 mcp_peer_now_ms(struct mcp_peer *p)
 {
-	struct timeval tv;
+	struct timespec ts;
 
-	event_base_gettimeofday_cached(p->base, &tv);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	(void)p;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Pending table */
@@ -183,7 +188,10 @@ mcp_peer_arm(struct mcp_pending *pd)
 
 	if (left < 0)
 		left = 0;
-	if (pd->timeout_ms == p->opts.timeout_ms && left >= pd->timeout_ms &&
+	/* Which limit this timer stands for is decided here, not by reading
+	 * the clock when it fires (libevent's clock is coarser than ours). */
+	pd->at_deadline = left <= pd->timeout_ms;
+	if (pd->timeout_ms == p->opts.timeout_ms && left > pd->timeout_ms &&
 	    p->common_timeout != NULL) {
 		/* O(1) queue instead of the heap for the usual case. */
 		event_add(&pd->timer, p->common_timeout);
@@ -226,7 +234,7 @@ mcp_peer_timeout_cb(evutil_socket_t fd, short events, void *arg)
 	(void)fd;
 	(void)events;
 	mcp_peer_table_find(p, pd->id, true);
-	if (mcp_peer_now_ms(p) >= pd->deadline_ms)
+	if (pd->at_deadline)
 		snprintf(msg, sizeof msg,
 		    "request timed out (hard limit of %d ms reached)",
 		    pd->max_timeout_ms);

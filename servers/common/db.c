@@ -116,7 +116,7 @@ common_db_open(const char *path, char *err, size_t errlen)
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*st = NULL;
 	const char	*mode;
-	int		 rc;
+	int		 rc, waited;
 
 	if (common_db_make_parent(path, err, errlen) != 0)
 		return (NULL);
@@ -131,9 +131,23 @@ common_db_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 
-	/* journal_mode answers with the mode it ended up in. */
+	/* journal_mode answers with the mode it ended up in. Switching a new
+	 * file to WAL can fail with SQLITE_BUSY without calling the busy
+	 * handler when another process opens it at the same moment: retry
+	 * for as long as the busy timeout would have waited. */
 	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	for (waited = 0; (rc = sqlite3_step(st)) != SQLITE_ROW &&
+	    (rc & 0xff) == SQLITE_BUSY && waited < DB_BUSY_TIMEOUT_MS;
+	    waited += 10) {
+		sqlite3_reset(st);
+		sqlite3_sleep(10);
+	}
+	if (rc != SQLITE_ROW) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		    sqlite3_errmsg(db));
 		goto fail;

@@ -266,7 +266,7 @@ never_answers(void)
 	CHECK_EQ_INT(mcp_peer_pending(r.peer), 200);
 	/* 200 requests and 200 cancellations come out. */
 	CHECK(testutil_wait_count(base, &r.lines, 400, 3000));
-	CHECK(testutil_now_ms() - t0 >= 95);
+	CHECK(testutil_now_ms() - t0 >= 80);	/* libevent timers: a coarse clock */
 	testutil_spin(base, 50);
 	for (i = 0; i < 200; i++) {
 		calls += o[i].calls;
