@@ -1022,7 +1022,16 @@ static int
 ut_scan_valchar(struct ut_scan *s, unsigned char c)
 {
 	if (c == '%') {
-		if (ut_scan_byte(s, ut_pct_byte(s->uri + s->i)) != 0)
+		unsigned char d = ut_pct_byte(s->uri + s->i);
+
+		/* Reserved expansion writes unreserved and reserved characters
+		 * as they are, so a %XX standing for one cannot come from it
+		 * (a decoded "," would even split an exploded list). */
+		if (s->part->op->reserved && d != 0 && d < 0x80 &&
+		    strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789-._~:/?#[]@!$&'()*+,;=", d) != NULL)
+			return -1;
+		if (ut_scan_byte(s, d) != 0)
 			return -1;
 		s->i += 3;
 		return 0;

@@ -82,7 +82,8 @@ fi
 
 echo "== fuzz targets: replay the corpora, then a short run each"
 if [ -x tests/fuzz/run.sh ]; then
-	run_suite "fuzz" env FUZZ_SECONDS=${FUZZ_SECONDS:-10} tests/fuzz/run.sh
+	run_suite "fuzz" env FUZZ_SECONDS=${FUZZ_SECONDS:-10} \
+	    FUZZ_SEED=${FUZZ_SEED:-1} tests/fuzz/run.sh
 fi
 
 echo

@@ -9,6 +9,9 @@
 #     with tests/fuzz/NAME.dict when there is one and -max_len set to the
 #     target's cap: "#define FUZZ_MAX_LEN <bytes>" in tests/fuzz/NAME-fuzzer.c,
 #     else "max_len = <bytes>" in tests/fuzz/NAME-fuzzer.options, else 4096.
+# FUZZ_SEED, when set, fixes libFuzzer's seed: `make test` sets it so that a
+# short run explores the same inputs every time (a finding is reproducible and
+# CI does not fail by chance); `make fuzz` leaves it unset to explore anew.
 # Prints "PASS fuzz: NAME-fuzzer" or "FAIL fuzz: NAME-fuzzer" per target and ends with
 # "N passed, N failed"; exits 1 if any target failed. Each target's output
 # is in $BUILD/fuzz-work/NAME-fuzzer.log, crashing inputs next to it.
@@ -81,6 +84,7 @@ for bin in "${targets[@]}"; do
 		fi
 		args=("${COMMON[@]}" -max_total_time="$FUZZ_SECONDS" -max_len="$max_len"
 		    -artifact_prefix="$artifacts")
+		[ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
 		note=""
 		if [ -f "$dict" ]; then
 			args+=(-dict="$dict")
