@@ -1587,33 +1587,33 @@ mcp_http_server_new(struct event_base *base, const struct mcp_http_opts *opts,
     mcp_http_session_cb cb, void *arg)
 {
 	struct mcp_http_server *srv = mcp_xcalloc(1, sizeof *srv);
+	struct mcp_http_opts o = { 0 };	/* zero: the default */
 	size_t i, n = 0;
 
+	if (opts != NULL)
+		o = *opts;
 	srv->base = base;
 	srv->cb = cb;
 	srv->arg = arg;
 	srv->port = -1;
-	srv->path = mcp_xstrdup(opts != NULL && opts->path != NULL ?
-	    opts->path : MCP_HTTP_PATH);
-	srv->max_body = opts != NULL && opts->max_body > 0 ?
-	    opts->max_body : MCP_HTTP_MAX_BODY;
-	srv->max_sessions = opts != NULL && opts->max_sessions > 0 ?
-	    opts->max_sessions : MCP_HTTP_MAX_SESSIONS;
-	srv->idle_ms = opts != NULL && opts->session_idle_ms > 0 ?
-	    opts->session_idle_ms : MCP_HTTP_IDLE_MS;
-	srv->log = opts != NULL ? opts->log : NULL;
-	srv->replay_events = opts != NULL && opts->replay_events > 0 ?
-	    opts->replay_events : MCP_HTTP_REPLAY_EVENTS;
-	srv->replay_bytes = opts != NULL && opts->replay_bytes > 0 ?
-	    opts->replay_bytes : MCP_HTTP_REPLAY_BYTES;
-	srv->retry_ms = opts != NULL && opts->retry_ms > 0 ?
-	    opts->retry_ms : MCP_HTTP_RETRY_MS;
-	if (opts != NULL && opts->allowed_origins != NULL) {
-		while (opts->allowed_origins[n] != NULL)
+	srv->path = mcp_xstrdup(o.path != NULL ? o.path : MCP_HTTP_PATH);
+	srv->max_body = o.max_body > 0 ? o.max_body : MCP_HTTP_MAX_BODY;
+	srv->max_sessions = o.max_sessions > 0 ? o.max_sessions :
+	    MCP_HTTP_MAX_SESSIONS;
+	srv->idle_ms = o.session_idle_ms > 0 ? o.session_idle_ms :
+	    MCP_HTTP_IDLE_MS;
+	srv->log = o.log;
+	srv->replay_events = o.replay_events > 0 ? o.replay_events :
+	    MCP_HTTP_REPLAY_EVENTS;
+	srv->replay_bytes = o.replay_bytes > 0 ? o.replay_bytes :
+	    MCP_HTTP_REPLAY_BYTES;
+	srv->retry_ms = o.retry_ms > 0 ? o.retry_ms : MCP_HTTP_RETRY_MS;
+	if (o.allowed_origins != NULL) {
+		while (o.allowed_origins[n] != NULL)
 			n++;
 		srv->origins = mcp_xcalloc(n + 1, sizeof *srv->origins);
 		for (i = 0; i < n; i++)
-			srv->origins[i] = mcp_xstrdup(opts->allowed_origins[i]);
+			srv->origins[i] = mcp_xstrdup(o.allowed_origins[i]);
 	}
 	TAILQ_INIT(&srv->sessions);
 

@@ -235,6 +235,16 @@ fx_stop(struct fx *f)
 	f->c = NULL;
 }
 
+/* Call a tool with args (JSON text) and wait up to 2 s for its answer in b. */
+static void
+call_wait(struct fx *f, const char *tool, const char *args, struct box *b)
+{
+	mcp_client_call_tool(f->c, tool, mcp_json_parse_const(args), NULL,
+	    box_cb, b);
+	CHECK(box_wait(b, 2000));
+}
+
+
 /* Tests */
 
 static void
@@ -327,9 +337,7 @@ call_tool_with_progress(void)
 		fx_stop(&f);
 		return;
 	}
-	mcp_client_call_tool(f.c, "echo",
-	    mcp_json_parse_const("{\"text\":\"hi\"}"), NULL, box_cb, &b);
-	CHECK(box_wait(&b, 2000));
+	call_wait(&f, "echo", "{\"text\":\"hi\"}", &b);
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_STR(jstr(b.result, "content[0].text"), "hi");
 	box_clear(&b);
@@ -387,9 +395,7 @@ invalid_arguments_are_a_tool_error(void)
 		fx_stop(&f);
 		return;
 	}
-	mcp_client_call_tool(f.c, "echo", mcp_json_parse_const("{\"text\":5}"),
-	    NULL, box_cb, &b);
-	CHECK(box_wait(&b, 2000));
+	call_wait(&f, "echo", "{\"text\":5}", &b);
 	CHECK_EQ_INT(b.code, 0);
 	CHECK(cJSON_IsTrue(at(b.result, "isError")));
 	CHECK_CONTAINS(jstr(b.result, "content[0].text"), "text");
@@ -407,19 +413,14 @@ sampling_and_elicitation_answered(void)
 		fx_stop(&f);
 		return;
 	}
-	mcp_client_call_tool(f.c, "test_sampling",
-	    mcp_json_parse_const("{\"prompt\":\"say hello\"}"), NULL, box_cb, &b);
-	CHECK(box_wait(&b, 2000));
+	call_wait(&f, "test_sampling", "{\"prompt\":\"say hello\"}", &b);
 	CHECK_EQ_INT(app.sampling, 1);
 	CHECK(!cJSON_IsTrue(at(b.result, "isError")));
 	CHECK_STR(jstr(b.result, "content[0].text"),
 	    "LLM response: hello from the test");
 	box_clear(&b);
 
-	mcp_client_call_tool(f.c, "test_elicitation",
-	    mcp_json_parse_const("{\"message\":\"who are you?\"}"), NULL, box_cb,
-	    &b);
-	CHECK(box_wait(&b, 2000));
+	call_wait(&f, "test_elicitation", "{\"message\":\"who are you?\"}", &b);
 	CHECK_EQ_INT(app.elicitation, 1);
 	CHECK(!cJSON_IsTrue(at(b.result, "isError")));
 	CHECK_CONTAINS(jstr(b.result, "content[0].text"), "action=accept");
@@ -438,9 +439,7 @@ sampling_refused_without_callback(void)
 		fx_stop(&f);
 		return;
 	}
-	mcp_client_call_tool(f.c, "test_sampling",
-	    mcp_json_parse_const("{\"prompt\":\"say hello\"}"), NULL, box_cb, &b);
-	CHECK(box_wait(&b, 2000));
+	call_wait(&f, "test_sampling", "{\"prompt\":\"say hello\"}", &b);
 	CHECK_EQ_INT(b.code, 0);
 	CHECK(cJSON_IsTrue(at(b.result, "isError")));
 	CHECK_CONTAINS(jstr(b.result, "content[0].text"), "sampling");
