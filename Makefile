@@ -16,7 +16,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # pkg-config name : Debian package that provides it.
 DEP_PKGS := libcjson:libcjson-dev libevent:libevent-dev sqlite3:libsqlite3-dev \
-	libcurl:libcurl4-openssl-dev
+	libcurl:libcurl4-openssl-dev gmime-3.0:libgmime-3.0-dev
 # Tools the build and the tests need, as Debian packages.
 DEP_TOOLS := pkg-config clang libclang-rt-14-dev
 PKG_NAMES := $(foreach d,$(DEP_PKGS),$(firstword $(subst :, ,$(d))))
@@ -25,9 +25,15 @@ PKG_CFLAGS := $(shell pkg-config --cflags libcjson libevent libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs libcjson libevent libcurl 2>/dev/null) -lm
 SQLITE_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
+# GMime (MIME messages and addresses, for the calendar server's sendEmail);
+# its glib headers are system headers to us.
+GMIME_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gmime-3.0 2>/dev/null))
+GMIME_LIBS := $(shell pkg-config --libs gmime-3.0 2>/dev/null)
+DATADIR ?= $(PREFIX)/share/tripmcp/data
 
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) $(SQLITE_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) $(SQLITE_CFLAGS) \
+	$(GMIME_CFLAGS) -DTRIPMCP_DATADIR='"$(DATADIR)"' -MMD -MP
 LDFLAGS ?=
 
 MCP_SRC := $(wildcard mcp/*.c)
@@ -59,9 +65,15 @@ SERVERS_TESTS := $(SERVERS_TEST_SRC:tests/servers/%.c=$(BUILD)/tests/servers-%)
 SERVERS_TESTS_ASAN := $(SERVERS_TEST_SRC:tests/servers/%.c=$(BUILD)/asan/tests/servers-%)
 TESTUTIL_OBJ := $(BUILD)/obj/tests/mcp/testutil.o
 TESTUTIL_ASAN_OBJ := $(BUILD)/asan/obj/tests/mcp/testutil.o
+SERVERUTIL_OBJ := $(BUILD)/obj/tests/servers/serverutil.o
+SERVERUTIL_ASAN_OBJ := $(BUILD)/asan/obj/tests/servers/serverutil.o
+# The bundled servers: servers/NAME/*.c -> $(BUILD)/tripmcp-NAME.
+SERVER_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
+SERVERS := $(SERVER_NAMES:%=$(BUILD)/tripmcp-%)
+SERVERS_ASAN := $(SERVER_NAMES:%=$(BUILD)/asan/tripmcp-%)
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-PROGRAMS := $(EXAMPLES)
+PROGRAMS := $(EXAMPLES) $(SERVERS)
 
 .PHONY: all help deps check-deps test test-build bench fuzz run install \
 	uninstall clean
@@ -151,15 +163,32 @@ $(LIBCOMMON_ASAN): $(COMMON_ASAN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/servers-%: $(BUILD)/obj/tests/servers/%.o $(TESTUTIL_OBJ) \
-    $(LIBCOMMON) $(LIBMCP)
+$(SERVERUTIL_OBJ): tests/servers/serverutil.c
+$(SERVERUTIL_ASAN_OBJ): tests/servers/serverutil.c
+
+# One rule per server program: every .c of its folder, the common code, the kit.
+define server_rules
+$(1)_SRC := $$(wildcard servers/$(1)/*.c)
+$(BUILD)/tripmcp-$(1): $$($(1)_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON) $(LIBMCP)
+	$$(CC) $$(LDFLAGS) $$^ $$(PKG_LIBS) $$(SQLITE_LIBS) $$(GMIME_LIBS) -o $$@
+$(BUILD)/asan/tripmcp-$(1): $$($(1)_SRC:%.c=$(BUILD)/asan/obj/%.o) \
+    $(LIBCOMMON_ASAN) $(LIBMCP_ASAN)
+	@mkdir -p $$(@D)
+	$$(CC) $$(SAN) $$(LDFLAGS) $$^ $$(PKG_LIBS) $$(SQLITE_LIBS) $$(GMIME_LIBS) -o $$@
+endef
+$(foreach s,$(SERVER_NAMES),$(eval $(call server_rules,$(s))))
+
+# Server tests drive the programs (found beside the test's own directory).
+$(BUILD)/tests/servers-%: $(BUILD)/obj/tests/servers/%.o $(SERVERUTIL_OBJ) \
+    $(TESTUTIL_OBJ) $(LIBCOMMON) $(LIBMCP) | $(SERVERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) -o $@
 
 $(BUILD)/asan/tests/servers-%: $(BUILD)/asan/obj/tests/servers/%.o \
-    $(TESTUTIL_ASAN_OBJ) $(LIBCOMMON_ASAN) $(LIBMCP_ASAN)
+    $(SERVERUTIL_ASAN_OBJ) $(TESTUTIL_ASAN_OBJ) $(LIBCOMMON_ASAN) \
+    $(LIBMCP_ASAN) | $(SERVERS_ASAN)
 	@mkdir -p $(@D)
-	$(CC) $(SAN) $(LDFLAGS) $^ $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+	$(CC) $(SAN) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/mcp/%.o $(TESTUTIL_OBJ) $(LIBMCP)
 	@mkdir -p $(@D)
@@ -182,6 +211,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBMCP)
 # Running ---------------------------------------------------------------------
 
 test-build: check-deps $(LIBMCP) $(PROGRAMS) $(TESTS) $(LIBMCP_ASAN) $(EXAMPLES_ASAN) \
+	$(SERVERS_ASAN) \
 	$(TESTS_ASAN) $(SERVERS_TESTS) $(SERVERS_TESTS_ASAN) $(FUZZERS)
 
 test: deps
@@ -202,13 +232,15 @@ run: deps
 	@BUILD=$(BUILD) tests/run-demo.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 data/*.csv data/README.md data/NOTICE $(DESTDIR)$(DATADIR)/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)

@@ -128,6 +128,8 @@ struct mcp_server {
 	struct mcp_http_server *http;
 	struct event *sig_term, *sig_int;
 	int exit_status;
+	int (*start)(void *, struct mcp_server *, struct mcp_err *);
+	void *start_arg;
 };
 
 static void mcp_server_list_changed(struct mcp_server *, const char *what);
@@ -1659,6 +1661,14 @@ mcp_server_sanitise_stdfd(void)
 	}
 }
 
+void
+mcp_server_set_start(struct mcp_server *srv,
+    int (*fn)(void *, struct mcp_server *, struct mcp_err *), void *arg)
+{
+	srv->start = fn;
+	srv->start_arg = arg;
+}
+
 int
 mcp_server_main(struct mcp_server *srv, int argc, char **argv,
     int (*extra_opt)(void *, const char *, const char *), void *extra_arg)
@@ -1723,6 +1733,11 @@ mcp_server_main(struct mcp_server *srv, int argc, char **argv,
 	event_add(srv->sig_term, NULL);
 	event_add(srv->sig_int, NULL);
 
+	if (srv->start != NULL && srv->start(srv->start_arg, srv, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", srv->info->name, err.msg);
+		srv->exit_status = 1;
+		goto out;
+	}
 	if (http != NULL) {
 		if (mcp_server_listen_http(srv, base, http, &err) != 0) {
 			fprintf(stderr, "%s: %s\n", srv->info->name, err.msg);

@@ -135,6 +135,11 @@ void mcp_server_log(struct mcp_server *, enum mcp_log_level, const char *logger,
 int mcp_server_main(struct mcp_server *, int argc, char **argv,
     int (*extra_opt)(void *arg, const char *opt, const char *value),
     void *extra_arg);
+/* Run fn once the flags are parsed and the loop exists (mcp_server_base),
+ * before serving: open databases, declare tools. -1 with err filled makes
+ * mcp_server_main print "NAME: message" and return 1. */
+void mcp_server_set_start(struct mcp_server *,
+    int (*fn)(void *arg, struct mcp_server *, struct mcp_err *), void *arg);
 /* Serve one connection over t (taken); for tests and embedding. */
 struct mcp_session *mcp_server_serve(struct mcp_server *, struct event_base *,
     struct mcp_transport *t);
