@@ -16,6 +16,7 @@
 #include "servers/common/csv.h"
 #include "servers/common/date.h"
 #include "servers/common/db.h"
+#include "servers/common/money.h"
 #include "servers/common/place.h"
 #include "tests/harness.h"
 
@@ -1026,6 +1027,46 @@ test_date_today(void)
 	free(old);
 }
 
+static void
+test_money(void)
+{
+	char		 buf[32], err[128];
+	long long	 c;
+	cJSON		*n;
+
+	common_money_format(140000, buf, sizeof buf);
+	CHECK_STR(buf, "$1,400");
+	common_money_format(109950, buf, sizeof buf);
+	CHECK_STR(buf, "$1,099.50");
+	common_money_format(5, buf, sizeof buf);
+	CHECK_STR(buf, "$0.05");
+	common_money_format(-123456789, buf, sizeof buf);
+	CHECK_STR(buf, "-$1,234,567.89");
+	common_money_format(100000000, buf, sizeof buf);
+	CHECK_STR(buf, "$1,000,000");
+	common_money_format(140000, buf, 4);
+	CHECK_STR(buf, "$1,");
+
+	n = cJSON_CreateNumber(1099.5);
+	CHECK_EQ_INT(common_money_from_json(n, &c, err, sizeof err), 0);
+	CHECK(c == 109950);
+	cJSON_SetNumberValue(n, 0.1 + 0.2);
+	CHECK_EQ_INT(common_money_from_json(n, &c, err, sizeof err), 0);
+	CHECK(c == 30);
+	cJSON_SetNumberValue(n, -1);
+	CHECK_EQ_INT(common_money_from_json(n, &c, err, sizeof err), -1);
+	CHECK_CONTAINS(err, "between 0");
+	cJSON_Delete(n);
+	n = cJSON_CreateString("1500");
+	CHECK_EQ_INT(common_money_from_json(n, &c, err, sizeof err), -1);
+	CHECK_CONTAINS(err, "number");
+	cJSON_Delete(n);
+	n = cJSON_CreateObject();
+	common_money_add(n, "total", 140050);
+	CHECK(cJSON_GetObjectItem(n, "total")->valuedouble == 1400.5);
+	cJSON_Delete(n);
+}
+
 int
 main(void)
 {
@@ -1037,6 +1078,7 @@ main(void)
 	}
 
 	TEST(test_csv_edge_cases);
+	TEST(test_money);
 	TEST(test_csv_malformed);
 	TEST(test_db_open);
 	TEST(test_db_default_path);
