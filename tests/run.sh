@@ -75,6 +75,11 @@ if tests/interop/setup.sh >"$LOGDIR/interop-setup.log" 2>&1; then
 		env CONFORMANCE_OUT="$BUILD/interop" tests/interop/client-conformance.sh "$client"
 	run_suite "interop/client-everything" \
 		env CONFORMANCE_OUT="$BUILD/interop" tests/interop/client-everything.sh "$client"
+	# The rest: each tests/interop/NAME-test.sh drives our programs (from
+	# $BUILD, ASan builds) with the official peers and prints its own count.
+	for s in tests/interop/*-test.sh; do
+		[ -x "$s" ] && run_suite "interop/$(basename "$s" .sh)" env BUILD="$BUILD" "$s"
+	done
 else
 	cat "$LOGDIR/interop-setup.log"
 	run_suite "interop/setup" false
