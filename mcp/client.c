@@ -364,8 +364,22 @@ static void
 mcp_client_response_cb(void *arg, const struct mcp_response *r)
 {
 	struct mcp_client_call *call = arg;
+	char msg[320];
 
 	call->peer_id = 0;
+	/* Every MCP result is an object; say so here rather than leave each
+	 * caller to trip over a number or a list. */
+	if (r->code == 0 && !cJSON_IsObject(r->result)) {
+		snprintf(msg, sizeof msg, "invalid %s result from server: "
+		    "result: expected object, got %s",
+		    call->connect ? "initialize" : call->method,
+		    mcp_json_type_name(r->result));
+		if (call->connect)
+			mcp_client_connect_fail(call, MCP_INTERNAL_ERROR, msg);
+		else
+			mcp_client_call_fail_now(call, MCP_INTERNAL_ERROR, msg);
+		return;
+	}
 	if (call->connect)
 		mcp_client_on_initialized(call, r);
 	else if (call->key != NULL && r->code == 0)

@@ -7,7 +7,8 @@
  *
  * Every call returns at once; its callback then runs exactly once, from the
  * loop, with the result or an error (the server's, a timeout, a cancel, the
- * connection closing, a call made before connect finished).
+ * connection closing, a call made before connect finished, a malformed
+ * answer: a result that is not an object, or one with an error beside it).
  */
 #ifndef MCP_CLIENT_H
 #define MCP_CLIENT_H

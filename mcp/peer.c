@@ -334,20 +334,41 @@ mcp_peer_pending(const struct mcp_peer *p)
 
 /* Incoming messages */
 
+/* A response that matches no pending request. One to a request we sent and
+ * gave up on (cancelled, timed out) is expected; one to an id we never sent
+ * is the peer's mistake, and an error without an id says the peer could not
+ * read something of ours: both are worth a warning. */
+static void
+mcp_peer_on_stray_response(struct mcp_peer *p, const struct mcp_rpc_msg *m)
+{
+	char idbuf[64];
+
+	if (m->id.type == MCP_ID_NONE) {
+		mcp_logf(p->opts.log, MCP_LOG_WARNING,
+		    "peer reports an error without a request id: %.200s (%d)",
+		    m->error_message != NULL ? m->error_message : "",
+		    m->error_code);
+		return;
+	}
+	mcp_id_format(&m->id, idbuf, sizeof idbuf);
+	if (m->id.type == MCP_ID_INT && m->id.num > 0 && m->id.num < p->next_id)
+		mcp_logf(p->opts.log, MCP_LOG_DEBUG, "dropping response to "
+		    "unknown request id %s", idbuf);	/* late */
+	else
+		mcp_logf(p->opts.log, MCP_LOG_WARNING, "response to request "
+		    "id %s, which was never sent; dropping it", idbuf);
+}
+
 static void
 mcp_peer_on_response(struct mcp_peer *p, struct mcp_rpc_msg *m)
 {
 	struct mcp_pending *pd = NULL;
 	struct mcp_response r;
-	char idbuf[64];
 
 	if (m->id.type == MCP_ID_INT)
 		pd = mcp_peer_table_find(p, m->id.num, true);
 	if (pd == NULL) {
-		/* Late (cancelled, timed out) or never ours: drop it. */
-		mcp_logf(p->opts.log, MCP_LOG_DEBUG,
-		    "dropping response to unknown request id %s",
-		    mcp_id_format(&m->id, idbuf, sizeof idbuf));
+		mcp_peer_on_stray_response(p, m);
 		return;
 	}
 	r.result = m->result;

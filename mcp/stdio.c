@@ -4,6 +4,7 @@
  * writes are queued and flushed together when the descriptor is writable.
  */
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -24,6 +25,8 @@
 #define MCP_STDIO_GRACE_MS	2000
 #define MCP_STDIO_EXIT_WAIT_MS	100	/* for the status after EOF */
 #define MCP_STDIO_STDERR_MAX	(64u * 1024)
+#define MCP_STDIO_STDERR_BURST	16	/* reads of stderr per callback */
+#define MCP_STDIO_EXIT_READS	64	/* reads of stdout once the child ended */
 
 struct mcp_stdio {
 	struct mcp_transport t;		/* first: the transport interface */
@@ -50,6 +53,8 @@ struct mcp_stdio {
 	struct timeval reap_start;	/* when the child's stdin was closed */
 	bool want_status;		/* spawned by _ex: status in the reason */
 	bool await_exit;		/* the close report waits for the status */
+	int pid_fd;			/* readable once the child ends, or -1 */
+	struct event *pid_ev;
 
 	int err_fd;			/* the child's stderr, or -1 */
 	struct event *err_ev;
@@ -177,13 +182,13 @@ mcp_stdio_parse(struct mcp_stdio *s)
 	}
 }
 
-static void
-mcp_stdio_read_cb(evutil_socket_t fd, short events, void *arg)
+/* One read from in_fd: parse what came, or report the end. True when
+ * something was read (more may be waiting). */
+static bool
+mcp_stdio_read_some(struct mcp_stdio *s)
 {
-	struct mcp_stdio *s = arg;
 	ssize_t n;
 
-	(void)events;
 	/* Make room: move the partial message down, then grow if needed. */
 	if (s->start > 0) {
 		memmove(s->buf, s->buf + s->start, s->len - s->start);
@@ -198,15 +203,16 @@ mcp_stdio_read_cb(evutil_socket_t fd, short events, void *arg)
 		s->buf = mcp_xrealloc(s->buf, ncap + 1);
 		s->cap = ncap;
 	}
-	(void)fd;
 	n = read(s->in_fd, s->buf + s->len, s->cap - s->len);
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return false;
+		if (errno == EINTR)
+			return true;
 		snprintf(s->reason_buf, sizeof s->reason_buf, "read: %s",
 		    strerror(errno));
 		mcp_stdio_report(s, s->reason_buf);
-		return;
+		return false;
 	}
 	if (n == 0) {
 		if (s->len > s->start && s->discarding == 0) {
@@ -224,10 +230,21 @@ mcp_stdio_read_cb(evutil_socket_t fd, short events, void *arg)
 				break;
 		}
 		mcp_stdio_report(s, NULL);
-		return;
+		return false;
 	}
 	s->len += (size_t)n;
 	mcp_stdio_parse(s);
+	return true;
+}
+
+static void
+mcp_stdio_read_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+
+	(void)fd;
+	(void)events;
+	mcp_stdio_read_some(s);
 	/* A file is never "readable" to epoll: go on at the next loop turn. */
 	if (!s->in_poll && !s->closing && !s->reported)
 		event_active(s->rev, EV_READ, 0);
@@ -356,6 +373,27 @@ mcp_stdio_done_cb(evutil_socket_t fd, short events, void *arg)
 		s->t.on_closed(s->t.arg, s->close_reason);
 }
 
+/* The child ended (its pidfd became readable). What it wrote last is still
+ * in the pipe: take that in first. Usually its stdout ends there too; when
+ * a process it left behind still holds stdout open, the session ends all
+ * the same, since the server we started is gone. */
+static void
+mcp_stdio_exit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct mcp_stdio *s = arg;
+	int i;
+
+	(void)fd;
+	(void)events;
+	for (i = 0; i < MCP_STDIO_EXIT_READS && !s->reported && !s->closing;
+	    i++) {
+		if (!mcp_stdio_read_some(s))
+			break;
+	}
+	if (!s->reported && !s->closing)
+		mcp_stdio_report(s, NULL);
+}
+
 /* Stop everything and report the close once, from the loop. */
 static void
 mcp_stdio_report(struct mcp_stdio *s, const char *reason)
@@ -367,6 +405,8 @@ mcp_stdio_report(struct mcp_stdio *s, const char *reason)
 	s->close_reason = reason;
 	event_del(s->rev);
 	event_del(s->wev);
+	if (s->pid_ev != NULL)
+		event_del(s->pid_ev);
 	if (s->spawned && s->pid > 0) {
 		struct timeval tv = { 0, 0 };
 
@@ -414,6 +454,10 @@ mcp_stdio_free(struct mcp_transport *t)
 		event_free(s->err_ev);
 	if (s->err_fd >= 0)
 		close(s->err_fd);
+	if (s->pid_ev != NULL)
+		event_free(s->pid_ev);
+	if (s->pid_fd >= 0)
+		close(s->pid_fd);
 	free(s->err_buf);
 	evbuffer_free(s->out);
 	if (s->spawned) {
@@ -473,6 +517,7 @@ mcp_stdio_create(struct event_base *base, int in_fd, int out_fd,
 	mcp_stdio_nonblock(out_fd);
 	s->pid = -1;
 	s->err_fd = -1;
+	s->pid_fd = -1;
 	s->out = evbuffer_new();
 	s->in_poll = mcp_stdio_pollable(in_fd);
 	s->out_poll = mcp_stdio_pollable(out_fd);
@@ -508,9 +553,12 @@ mcp_stdio_err_cb(evutil_socket_t fd, short events, void *arg)
 	struct mcp_stdio *s = arg;
 	char chunk[16384];
 	ssize_t n;
+	int i;
 
 	(void)events;
-	for (;;) {
+	/* A bounded burst: a child flooding stderr must not keep the loop
+	 * here; the event fires again while more is waiting. */
+	for (i = 0; i < MCP_STDIO_STDERR_BURST; i++) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -639,6 +687,15 @@ mcp_stdio_spawn_ex(struct event_base *base, char *const argv[],
 	s->spawned = true;
 	s->pid = pid;
 	s->want_status = capture;
+	/* Where pidfds exist, the child's end is an event of its own. */
+	s->pid_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (s->pid_fd >= 0) {
+		s->pid_ev = event_new(base, s->pid_fd, EV_READ,
+		    mcp_stdio_exit_cb, s);
+		if (s->pid_ev == NULL)
+			abort();
+		event_add(s->pid_ev, NULL);
+	}
 	if (capture) {
 		s->err_max = sp->stderr_max > 0 ? sp->stderr_max :
 		    MCP_STDIO_STDERR_MAX;
