@@ -5,10 +5,16 @@
  * transfer is one struct xfer. Curl callbacks (write, header) only parse and
  * queue; incoming messages are handed upward after curl returns, so the
  * peer may send or close from on_message without re-entering curl.
+ *
+ * The HTTP+SSE transport (2024-11-05) shares the machinery: one GET stream
+ * (legacy_stream) delivers everything; POSTs go to the endpoint its first
+ * event names and only say whether the server took the message.
  */
 #include <sys/queue.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,6 +30,8 @@
 #define HC_DELETE_TIMEOUT_MS	2000
 #define HC_CONNECT_TIMEOUT_MS	10000
 #define HC_EXCERPT		200
+#define HC_MAX_SESSION_ID	256
+#define HC_MAX_ENDPOINT		2048
 
 enum hc_kind { HC_POST, HC_GET, HC_DELETE };
 
@@ -43,6 +51,11 @@ struct hc_xfer {
 	bool answered;			/* req_id's response came */
 	bool standalone;		/* the session's GET stream */
 	bool notify_only;		/* a POST without a request */
+	bool is_init;			/* carries the initialize request */
+	bool legacy_stream;		/* HTTP+SSE: the session's stream */
+	bool fatal;			/* fail: ends the transport */
+	char fail[300];			/* why we stopped this transfer */
+	char ctype[64];			/* the reply's content type */
 	int attempts;			/* resumptions in a row without events */
 	bool progressed;		/* an event arrived on this transfer */
 
@@ -97,16 +110,43 @@ struct hc {
 	char *session_id;
 	char *protocol_version;
 	struct mcp_id init_id;		/* the initialize request, until answered */
+	char *init_json;		/* its text, for the HTTP+SSE fallback */
+	size_t init_len;
+
+	enum mcp_http_client_mode mode;
+	bool legacy;			/* speaking HTTP+SSE */
+	char *endpoint;			/* HTTP+SSE: where to POST, once known */
+	struct hc_msgs held;		/* HTTP+SSE: POSTs waiting for it */
+	char fallback_why[300];		/* the POST answer that made us fall back */
 	bool get_opened;
 	int retry_ms;
 
 	bool closing, reported;
 	bool reason_null;
-	char reason[256];
+	char reason[512];
 };
 
 static void hc_process(struct hc *);
 static void hc_report(struct hc *, const char *reason);
+static void hc_post(struct hc *, const char *json, size_t len);
+
+/* Stop x from a curl callback: why becomes its error (see hc_done). */
+static void
+hc_xfer_fail(struct hc_xfer *x, bool fatal, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+hc_xfer_fail(struct hc_xfer *x, bool fatal, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->fail[0] != '\0')
+		return;		/* the first error wins */
+	va_start(ap, fmt);
+	vsnprintf(x->fail, sizeof x->fail, fmt, ap);
+	va_end(ap);
+	x->fatal = fatal;
+}
 
 /* Sockets and the timer, for curl */
 
@@ -208,14 +248,31 @@ hc_xfer_free(struct hc_xfer *x)
 }
 
 static void
-hc_queue(struct hc *c, const char *json, size_t len)
+hc_msgs_add(struct hc_msgs *q, const char *json, size_t len)
 {
 	struct hc_msg *m = mcp_xmalloc(sizeof *m + len + 1);
 
 	m->len = len;
 	memcpy(m->json, json, len);
 	m->json[len] = '\0';
-	STAILQ_INSERT_TAIL(&c->msgs, m, entry);
+	STAILQ_INSERT_TAIL(q, m, entry);
+}
+
+static void
+hc_msgs_clear(struct hc_msgs *q)
+{
+	struct hc_msg *m;
+
+	while ((m = STAILQ_FIRST(q)) != NULL) {
+		STAILQ_REMOVE_HEAD(q, entry);
+		free(m);
+	}
+}
+
+static void
+hc_queue(struct hc *c, const char *json, size_t len)
+{
+	hc_msgs_add(&c->msgs, json, len);
 }
 
 /* Hand queued messages upward, outside every curl callback. */
@@ -261,21 +318,24 @@ hc_fail_request(struct hc_xfer *x, int code, const char *fmt, ...)
 	free(json);
 }
 
-/* One incoming message from x: note what it answers, then queue it. */
-static void
+/* One incoming message from x: note what it answers, then queue it.
+ * False when it is not JSON (the peer is told anyway and complains). */
+static bool
 hc_incoming(struct hc_xfer *x, const char *json, size_t len)
 {
 	struct hc *c = x->c;
 	cJSON *root, *idj;
 	struct mcp_id id;
+	bool ok;
 
 	if (len > c->max_message) {
 		mcp_logf(c->log, MCP_LOG_WARNING, "http: dropped a message of "
 		    "%zu bytes, over the limit of %zu", len, c->max_message);
-		return;
+		return false;
 	}
 	x->progressed = true;
 	root = cJSON_ParseWithLength(json, len);
+	ok = root != NULL;
 	idj = cJSON_GetObjectItemCaseSensitive(root, "id");
 	if (root != NULL && cJSON_GetObjectItemCaseSensitive(root, "method")
 	    == NULL && idj != NULL && mcp_id_from_json(idj, &id) == 0) {
@@ -292,14 +352,113 @@ hc_incoming(struct hc_xfer *x, const char *json, size_t len)
 				c->protocol_version = mcp_xstrdup(v->valuestring);
 			}
 			mcp_id_clear(&c->init_id);
+			free(c->init_json);
+			c->init_json = NULL;
 		}
 	}
 	cJSON_Delete(root);
+	if (!ok) {
+		mcp_logf(c->log, MCP_LOG_WARNING, "http: dropped a message "
+		    "that is not JSON (%zu bytes)", len);
+		return false;
+	}
 	hc_queue(c, json, len);
+	return true;
 }
 
-/* SSE: one complete line (without its end). */
-static void
+/* HTTP+SSE: the endpoint event's data, resolved against the URL; false
+ * (with x failed) unless it is of the URL's origin. */
+static bool
+hc_legacy_endpoint(struct hc_xfer *x, const char *data, size_t len)
+{
+	struct hc *c = x->c;
+	CURLU *base = curl_url(), *u = curl_url();
+	char *ep = mcp_xstrndup(data, len), *abs = NULL;
+	char *bs = NULL, *bh = NULL, *bp = NULL, *us = NULL, *uh = NULL,
+	    *up = NULL;
+	size_t i;
+	bool ok = false;
+
+	if (base == NULL || u == NULL)
+		abort();
+	for (i = 0; i < len; i++)
+		if ((unsigned char)ep[i] < 0x20 || ep[i] == 0x7f)
+			break;
+	if (len == 0 || len > HC_MAX_ENDPOINT || i < len) {
+		hc_xfer_fail(x, true, "the server's endpoint event holds no "
+		    "usable URI ('%.80s'); the server is broken", ep);
+		goto out;
+	}
+	if (curl_url_set(base, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, ep, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &abs, 0) != CURLUE_OK) {
+		hc_xfer_fail(x, true, "the server's endpoint '%.80s' is not a "
+		    "URI; the server is broken", ep);
+		goto out;
+	}
+	curl_url_get(base, CURLUPART_SCHEME, &bs, 0);
+	curl_url_get(base, CURLUPART_HOST, &bh, 0);
+	curl_url_get(base, CURLUPART_PORT, &bp, CURLU_DEFAULT_PORT);
+	curl_url_get(u, CURLUPART_SCHEME, &us, 0);
+	curl_url_get(u, CURLUPART_HOST, &uh, 0);
+	curl_url_get(u, CURLUPART_PORT, &up, CURLU_DEFAULT_PORT);
+	if (bs == NULL || us == NULL || bh == NULL || uh == NULL || bp == NULL
+	    || up == NULL || strcasecmp(bs, us) != 0 || strcasecmp(bh, uh) != 0
+	    || strcmp(bp, up) != 0) {
+		hc_xfer_fail(x, true, "the server's endpoint '%.80s' is not of "
+		    "the origin of %.80s; refused (a server may only send us to "
+		    "itself)", abs, c->url);
+		goto out;
+	}
+	free(c->endpoint);
+	c->endpoint = mcp_xstrdup(abs);
+	mcp_logf(c->log, MCP_LOG_DEBUG, "http: HTTP+SSE endpoint %s",
+	    c->endpoint);
+	ok = true;
+out:
+	curl_free(abs);
+	curl_free(bs);
+	curl_free(bh);
+	curl_free(bp);
+	curl_free(us);
+	curl_free(uh);
+	curl_free(up);
+	curl_url_cleanup(base);
+	curl_url_cleanup(u);
+	free(ep);
+	return ok;
+}
+
+/* SSE: one complete event. */
+static bool
+hc_sse_event(struct hc_xfer *x)
+{
+	size_t dl = x->data_len;
+
+	if (!x->has_data)
+		return true;
+	if (dl > 0 && x->data[dl - 1] == '\n')
+		dl--;
+	x->data[dl] = '\0';
+	if (x->legacy_stream && x->c->endpoint == NULL) {
+		if (strcmp(x->event, "endpoint") != 0) {
+			hc_xfer_fail(x, true, "GET %s: the first event is '%s', "
+			    "not 'endpoint'; not an HTTP+SSE MCP server",
+			    x->c->url, x->event[0] != '\0' ? x->event :
+			    "message");
+			return false;
+		}
+		return hc_legacy_endpoint(x, x->data, dl);
+	}
+	if ((x->event[0] == '\0' || strcmp(x->event, "message") == 0) &&
+	    dl > 0)
+		hc_incoming(x, x->data, dl);
+	return true;
+}
+
+/* SSE: one complete line (without its end); false to stop the stream. */
+static bool
 hc_sse_line(struct hc_xfer *x, const char *line, size_t n)
 {
 	struct hc *c = x->c;
@@ -307,22 +466,15 @@ hc_sse_line(struct hc_xfer *x, const char *line, size_t n)
 	size_t flen, vlen;
 
 	if (n == 0) {
-		if (x->has_data && (x->event[0] == '\0' ||
-		    strcmp(x->event, "message") == 0)) {
-			size_t dl = x->data_len;
+		bool ok = hc_sse_event(x);
 
-			if (dl > 0 && x->data[dl - 1] == '\n')
-				dl--;
-			if (dl > 0)
-				hc_incoming(x, x->data, dl);
-		}
 		x->data_len = 0;
 		x->has_data = false;
 		x->event[0] = '\0';
-		return;
+		return ok;
 	}
 	if (line[0] == ':')
-		return;		/* a comment: keep-alive */
+		return true;	/* a comment: keep-alive */
 	colon = memchr(line, ':', n);
 	flen = colon != NULL ? (size_t)(colon - line) : n;
 	val = colon != NULL ? colon + 1 : line + n;
@@ -332,6 +484,10 @@ hc_sse_line(struct hc_xfer *x, const char *line, size_t n)
 		vlen--;
 	}
 	if (flen == 4 && memcmp(line, "data", 4) == 0) {
+		if (x->data_len + vlen > c->max_message) {
+			x->toobig = true;
+			return false;
+		}
 		x->data = mcp_xrealloc(x->data, x->data_len + vlen + 2);
 		memcpy(x->data + x->data_len, val, vlen);
 		x->data_len += vlen;
@@ -358,6 +514,7 @@ hc_sse_line(struct hc_xfer *x, const char *line, size_t n)
 			c->retry_ms = ms > HC_MAX_RETRY_MS ? HC_MAX_RETRY_MS :
 			    (int)ms;
 	}
+	return true;
 }
 
 /* SSE: take in a chunk; false when a line is too long. */
@@ -368,8 +525,10 @@ hc_sse_feed(struct hc_xfer *x, const char *p, size_t n)
 		const char *nl = memchr(p, '\n', n);
 		size_t take = nl != NULL ? (size_t)(nl - p) : n;
 
-		if (x->line_len + take > x->c->max_message + 64)
+		if (x->line_len + take > x->c->max_message + 64) {
+			x->toobig = true;
 			return false;
+		}
 		x->line = mcp_xrealloc(x->line, x->line_len + take + 1);
 		memcpy(x->line + x->line_len, p, take);
 		x->line_len += take;
@@ -377,7 +536,8 @@ hc_sse_feed(struct hc_xfer *x, const char *p, size_t n)
 			break;
 		if (x->line_len > 0 && x->line[x->line_len - 1] == '\r')
 			x->line_len--;
-		hc_sse_line(x, x->line, x->line_len);
+		if (!hc_sse_line(x, x->line, x->line_len))
+			return false;
 		x->line_len = 0;
 		p = nl + 1;
 		n -= take + 1;
@@ -397,8 +557,20 @@ hc_write_cb(char *p, size_t size, size_t nmemb, void *arg)
 		x->started = true;
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
 		curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+		snprintf(x->ctype, sizeof x->ctype, "%s", ct != NULL ? ct : "");
 		x->sse = x->status == 200 && ct != NULL &&
 		    strncasecmp(ct, "text/event-stream", 17) == 0;
+		/* A POST's 200 is JSON or SSE; HTTP+SSE POSTs say only
+		 * "accepted", whatever their type. */
+		if (x->kind == HC_POST && x->status == 200 && !x->sse &&
+		    !x->c->legacy && (ct == NULL || strncasecmp(ct,
+		    "application/json", 16) != 0)) {
+			hc_xfer_fail(x, false, "POST %s answered 200 with content "
+			    "type '%.60s', not application/json or "
+			    "text/event-stream; is this an MCP endpoint?",
+			    x->c->url, ct != NULL ? ct : "(none)");
+			return 0;
+		}
 	}
 	if (x->sse)
 		return hc_sse_feed(x, p, n) ? n : 0;
@@ -419,15 +591,26 @@ hc_header_cb(char *p, size_t size, size_t nmemb, void *arg)
 	struct hc_xfer *x = arg;
 	size_t n = size * nmemb, k = sizeof "Mcp-Session-Id:" - 1;
 
-	if (n > k && strncasecmp(p, "Mcp-Session-Id:", k) == 0 &&
-	    x->c->session_id == NULL) {
-		const char *v = p + k, *e = p + n;
+	/* The session id comes with the answer to initialize; only there
+	 * is it taken. */
+	if (n > k && strncasecmp(p, "Mcp-Session-Id:", k) == 0 && x->is_init &&
+	    x->c->session_id == NULL && !x->c->legacy) {
+		const char *v = p + k, *e = p + n, *q;
 
 		while (v < e && (*v == ' ' || *v == '\t'))
 			v++;
 		while (e > v && (e[-1] == '\r' || e[-1] == '\n' ||
 		    e[-1] == ' ' || e[-1] == '\t'))
 			e--;
+		for (q = v; q < e; q++)
+			if (*q < 0x21 || *q > 0x7e)
+				break;
+		if (q < e || e - v > HC_MAX_SESSION_ID) {
+			hc_xfer_fail(x, true, "the server's Mcp-Session-Id is "
+			    "not 1 to %d visible ASCII characters; the server "
+			    "is broken", HC_MAX_SESSION_ID);
+			return 0;
+		}
 		if (e > v)
 			x->c->session_id = mcp_xstrndup(v, (size_t)(e - v));
 	}
@@ -443,7 +626,8 @@ hc_header(struct hc_xfer *x, const char *fmt, const char *v)
 	x->headers = curl_slist_append(x->headers, buf);
 }
 
-/* A new transfer, set up but not started. */
+/* A new transfer, set up but not started. HTTP+SSE POSTs go to the
+ * endpoint. */
 static struct hc_xfer *
 hc_xfer_new(struct hc *c, enum hc_kind kind, const char *last_event_id)
 {
@@ -456,7 +640,8 @@ hc_xfer_new(struct hc *c, enum hc_kind kind, const char *last_event_id)
 		abort();
 	TAILQ_INSERT_TAIL(&c->xfers, x, entry);
 	x->listed = true;
-	curl_easy_setopt(x->easy, CURLOPT_URL, c->url);
+	curl_easy_setopt(x->easy, CURLOPT_URL, c->legacy && kind == HC_POST ?
+	    c->endpoint : c->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
@@ -471,6 +656,8 @@ hc_xfer_new(struct hc *c, enum hc_kind kind, const char *last_event_id)
 		    "Content-Type: application/json");
 		x->headers = curl_slist_append(x->headers,
 		    "Accept: application/json, text/event-stream");
+		/* No 100-continue round trip before large bodies. */
+		x->headers = curl_slist_append(x->headers, "Expect:");
 	} else if (kind == HC_GET) {
 		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 		x->headers = curl_slist_append(x->headers,
@@ -484,7 +671,7 @@ hc_xfer_new(struct hc *c, enum hc_kind kind, const char *last_event_id)
 	}
 	if (c->session_id != NULL)
 		hc_header(x, "Mcp-Session-Id: %s", c->session_id);
-	if (c->protocol_version != NULL)
+	if (c->protocol_version != NULL && !c->legacy)
 		hc_header(x, "MCP-Protocol-Version: %s", c->protocol_version);
 	for (i = 0; c->headers != NULL && c->headers[i] != NULL; i++)
 		x->headers = curl_slist_append(x->headers, c->headers[i]);
@@ -568,6 +755,16 @@ hc_stream_ended(struct hc_xfer *x, const char *why)
 		return;
 	if (!x->has_req && !x->standalone)
 		return;
+	if (x->toobig) {
+		hc_fail_request(x, MCP_INTERNAL_ERROR, "an SSE event exceeds "
+		    "the limit of %zu bytes; the stream was dropped",
+		    c->max_message);
+		if (!x->has_req)
+			mcp_logf(c->log, MCP_LOG_WARNING, "http: an SSE event "
+			    "on the GET stream exceeds the limit of %zu bytes; "
+			    "the stream was dropped", c->max_message);
+		return;
+	}
 	if (attempts > c->max_reconnects) {
 		if (x->has_req)
 			hc_fail_request(x, MCP_CONNECTION_CLOSED,
@@ -591,6 +788,89 @@ hc_stream_ended(struct hc_xfer *x, const char *why)
 	hc_get_open(c, x->last_id, x, attempts, c->retry_ms);
 }
 
+/* A hint for an HTTP error status, to end a message with. */
+static const char *
+hc_status_hint(long status)
+{
+	switch (status) {
+	case 401:
+		return "; give a valid bearer token or Authorization header";
+	case 403:
+		return "; the server refuses this client or its token";
+	case 413:
+		return "; the message is too large for the server";
+	default:
+		return status >= 500 ? "; the server failed, try again later" :
+		    "";
+	}
+}
+
+/* Whether x's error body is the server's own JSON-RPC error for x's
+ * request: then it is the answer, not a transport failure. */
+static bool
+hc_own_error(const struct hc_xfer *x)
+{
+	struct mcp_rpc_msg m;
+	struct mcp_err err = { 0, "" };
+	bool own;
+
+	if (!x->has_req || x->body_len == 0)
+		return false;
+	own = mcp_rpc_decode(x->body, x->body_len, &m, &err) == 0 &&
+	    m.kind == MCP_RPC_ERROR && mcp_id_eq(&m.id, &x->req_id);
+	mcp_rpc_msg_clear(&m);
+	return own;
+}
+
+/* HTTP+SSE: open the session's stream; the messages held back go out once
+ * its endpoint event came. */
+static void
+hc_legacy_open(struct hc *c)
+{
+	struct hc_xfer *x = hc_xfer_new(c, HC_GET, NULL);
+
+	c->legacy = true;
+	c->get_opened = true;
+	x->legacy_stream = true;
+	hc_xfer_start(x);
+}
+
+/* HTTP+SSE: the session's stream is over, and so is the transport. */
+static void
+hc_legacy_done(struct hc_xfer *x, CURLcode rc)
+{
+	struct hc *c = x->c;
+	char ex[HC_EXCERPT + 1], reason[1024];
+	const char *and = c->fallback_why[0] != '\0' ? " and " : "";
+
+	if (x->fail[0] != '\0') {
+		snprintf(reason, sizeof reason, "%s", x->fail);
+	} else if (x->toobig) {
+		snprintf(reason, sizeof reason, "an SSE event from %.100s "
+		    "exceeds the limit of %zu bytes", c->url, c->max_message);
+	} else if (rc != CURLE_OK && x->status == 0) {
+		snprintf(reason, sizeof reason, "%s%scannot reach %.100s: %s",
+		    c->fallback_why, and, c->url, x->errbuf[0] != '\0' ?
+		    x->errbuf : curl_easy_strerror(rc));
+	} else if (!x->sse) {
+		hc_excerpt(x, ex, sizeof ex);
+		snprintf(reason, sizeof reason, "%s%sGET %.100s returned HTTP "
+		    "%ld (%s), not an SSE stream: %.80s; check the URL",
+		    c->fallback_why, and, c->url, x->status, x->ctype[0] !=
+		    '\0' ? x->ctype : "no content type", ex[0] != '\0' ? ex :
+		    "(no body)");
+	} else if (c->endpoint == NULL) {
+		snprintf(reason, sizeof reason, "GET %.100s: the stream ended "
+		    "before its endpoint event; not an HTTP+SSE MCP server",
+		    c->url);
+	} else {
+		snprintf(reason, sizeof reason, "the server ended the HTTP+SSE "
+		    "stream (%s); the session is over", rc == CURLE_OK ?
+		    "closed by the server" : curl_easy_strerror(rc));
+	}
+	hc_report(c, reason);
+}
+
 /* A transfer is over (it is out of the multi handle already). */
 static void
 hc_done(struct hc_xfer *x, CURLcode rc)
@@ -599,32 +879,49 @@ hc_done(struct hc_xfer *x, CURLcode rc)
 	char ex[HC_EXCERPT + 1];
 	const char *what = x->kind == HC_POST ? "POST" :
 	    x->kind == HC_GET ? "GET" : "DELETE";
+	const char *url = c->legacy && x->kind == HC_POST ? c->endpoint :
+	    c->url;
 
 	if (!x->started)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
 	if (c->closing || c->reported)
 		return;
+	if (x->legacy_stream) {
+		hc_legacy_done(x, rc);
+		return;
+	}
+	if (x->fail[0] != '\0') {
+		hc_fail_request(x, MCP_INTERNAL_ERROR, "%s", x->fail);
+		if (x->fatal)
+			hc_report(c, x->fail);
+		return;
+	}
 	if (rc != CURLE_OK && x->status == 0) {
 		/* Nothing came back: the server is not there. */
 		const char *e = x->errbuf[0] != '\0' ? x->errbuf :
 		    curl_easy_strerror(rc);
 
 		hc_fail_request(x, MCP_CONNECTION_CLOSED, "%s %s: %s", what,
-		    c->url, e);
+		    url, e);
 		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST
 		    || rc == CURLE_COULDNT_RESOLVE_PROXY ||
 		    rc == CURLE_OPERATION_TIMEDOUT) {
 			char reason[300];
 
 			snprintf(reason, sizeof reason, "cannot reach %s: %s",
-			    c->url, e);
+			    url, e);
 			hc_report(c, reason);
 		} else if (x->kind == HC_GET)
 			hc_stream_ended(x, e);
 		return;
 	}
 	if (x->status == 404 && c->session_id != NULL) {
-		hc_report(c, "session expired (404): reconnect");
+		char reason[300];
+
+		snprintf(reason, sizeof reason, "session expired: the server no "
+		    "longer knows session %.80s (HTTP 404); start a new session",
+		    c->session_id);
+		hc_report(c, reason);
 		return;
 	}
 	if (x->sse) {
@@ -636,6 +933,11 @@ hc_done(struct hc_xfer *x, CURLcode rc)
 		if (x->status == 405) {
 			mcp_logf(c->log, MCP_LOG_DEBUG, "http: the server offers "
 			    "no GET stream (405)");
+			if (x->has_req)
+				hc_fail_request(x, MCP_CONNECTION_CLOSED, "stream "
+				    "of the request ended before its response and "
+				    "cannot be resumed: the server offers no GET "
+				    "stream (405)");
 			return;
 		}
 		hc_excerpt(x, ex, sizeof ex);
@@ -653,42 +955,62 @@ hc_done(struct hc_xfer *x, CURLcode rc)
 	if (x->kind != HC_POST)
 		return;
 	if (x->toobig) {
-		hc_fail_request(x, MCP_INTERNAL_ERROR, "POST: the response "
-		    "exceeds the limit of %zu bytes", c->max_message);
+		hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s: the response "
+		    "exceeds the limit of %zu bytes", url, c->max_message);
 		return;
 	}
 	if (rc != CURLE_OK) {
-		hc_fail_request(x, MCP_CONNECTION_CLOSED, "POST %s: %s", c->url,
+		hc_fail_request(x, MCP_CONNECTION_CLOSED, "POST %s: %s", url,
 		    x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc));
+		return;
+	}
+	if (c->legacy) {
+		/* HTTP+SSE: answers come on the stream; this only says
+		 * whether the server took the message. */
+		if (x->status >= 200 && x->status < 300)
+			return;
+		hc_excerpt(x, ex, sizeof ex);
+		hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s returned HTTP "
+		    "%ld: %s%s", url, x->status, ex[0] != '\0' ? ex :
+		    "(no body)", hc_status_hint(x->status));
+		return;
+	}
+	if (x->is_init && c->mode == MCP_HTTP_CLIENT_AUTO &&
+	    c->session_id == NULL && (x->status == 400 || x->status == 404 ||
+	    x->status == 405) && !hc_own_error(x)) {
+		snprintf(c->fallback_why, sizeof c->fallback_why, "POST %.100s "
+		    "returned HTTP %ld", url, x->status);
+		mcp_logf(c->log, MCP_LOG_INFO, "http: %s to initialize; trying "
+		    "the HTTP+SSE transport (2024-11-05)", c->fallback_why);
+		if (c->init_json != NULL)
+			hc_msgs_add(&c->held, c->init_json, c->init_len);
+		hc_legacy_open(c);
 		return;
 	}
 	if (x->status == 202 || (x->status == 200 && x->body_len == 0 &&
 	    !x->has_req))
 		return;
 	if (x->status == 200) {
-		hc_incoming(x, x->body, x->body_len);
-		if (x->has_req && !x->answered)
-			hc_fail_request(x, MCP_INTERNAL_ERROR, "POST: the JSON "
-			    "reply did not answer the request");
+		if (!hc_incoming(x, x->body, x->body_len)) {
+			hc_excerpt(x, ex, sizeof ex);
+			hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s: the "
+			    "reply is not JSON: %s", url, ex[0] != '\0' ? ex :
+			    "(no body)");
+		} else if (x->has_req && !x->answered)
+			hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s: the "
+			    "JSON reply did not answer the request", url);
 		return;
 	}
 	/* An HTTP error. A JSON-RPC error for our request is the server's
 	 * own answer; anything else becomes one. */
-	if (x->has_req && x->body_len > 0) {
-		struct mcp_rpc_msg m;
-		struct mcp_err err = { 0, "" };
-
-		if (mcp_rpc_decode(x->body, x->body_len, &m, &err) == 0 &&
-		    m.kind == MCP_RPC_ERROR && mcp_id_eq(&m.id, &x->req_id)) {
-			mcp_rpc_msg_clear(&m);
-			hc_incoming(x, x->body, x->body_len);
-			return;
-		}
-		mcp_rpc_msg_clear(&m);
+	if (hc_own_error(x)) {
+		hc_incoming(x, x->body, x->body_len);
+		return;
 	}
 	hc_excerpt(x, ex, sizeof ex);
-	hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s returned HTTP %ld: %s",
-	    c->url, x->status, ex[0] != '\0' ? ex : "(no body)");
+	hc_fail_request(x, MCP_INTERNAL_ERROR, "POST %s returned HTTP %ld: "
+	    "%s%s", url, x->status, ex[0] != '\0' ? ex : "(no body)",
+	    hc_status_hint(x->status));
 }
 
 /* After curl ran: finish transfers, hand messages up, report a close. */
@@ -714,6 +1036,16 @@ hc_process(struct hc *c)
 			hc_done(x, rc);
 		}
 		hc_xfer_free(x);
+	}
+	/* HTTP+SSE: the endpoint came; what was held back goes out. */
+	if (c->legacy && c->endpoint != NULL && !c->closing && !c->reported) {
+		struct hc_msg *hm;
+
+		while ((hm = STAILQ_FIRST(&c->held)) != NULL) {
+			STAILQ_REMOVE_HEAD(&c->held, entry);
+			hc_post(c, hm->json, hm->len);
+			free(hm);
+		}
 	}
 	if (c->closing && !c->reported && TAILQ_EMPTY(&c->xfers))
 		hc_report(c, NULL);
@@ -762,20 +1094,37 @@ hc_report(struct hc *c, const char *reason)
 
 /* The transport */
 
-static int
-hc_send(struct mcp_transport *t, const char *json, size_t len,
-    const struct mcp_id *related, bool final)
+/* notifications/cancelled for id went out: the stream that would carry its
+ * answer is of no use any more. */
+static void
+hc_drop_streams(struct hc *c, const cJSON *params)
 {
-	struct hc *c = (struct hc *)t;
+	const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");
+	struct hc_xfer *x, *next;
+	struct mcp_id id;
+
+	if (rid == NULL || mcp_id_from_json(rid, &id) != 0)
+		return;
+	for (x = TAILQ_FIRST(&c->xfers); x != NULL; x = next) {
+		next = TAILQ_NEXT(x, entry);
+		if (x->has_req && !x->answered && mcp_id_eq(&x->req_id, &id)) {
+			mcp_logf(c->log, MCP_LOG_DEBUG, "http: dropped the "
+			    "stream of a cancelled request");
+			hc_xfer_free(x);
+		}
+	}
+	mcp_id_clear(&id);
+}
+
+/* POST one message (to the endpoint under HTTP+SSE). */
+static void
+hc_post(struct hc *c, const char *json, size_t len)
+{
 	struct mcp_rpc_msg m;
 	struct mcp_err err = { 0, "" };
 	struct hc_xfer *x;
 	bool initialized = false;
 
-	(void)related;
-	(void)final;
-	if (c->closing || c->reported)
-		return -1;
 	x = hc_xfer_new(c, HC_POST, NULL);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)len);
 	curl_easy_setopt(x->easy, CURLOPT_COPYPOSTFIELDS, json);
@@ -784,21 +1133,47 @@ hc_send(struct mcp_transport *t, const char *json, size_t len,
 			x->has_req = true;
 			mcp_id_copy(&x->req_id, &m.id);
 			if (strcmp(m.method, "initialize") == 0) {
+				x->is_init = true;
 				mcp_id_clear(&c->init_id);
 				mcp_id_copy(&c->init_id, &m.id);
+				free(c->init_json);
+				c->init_json = mcp_xstrndup(json, len);
+				c->init_len = len;
 			}
 		} else if (m.kind == MCP_RPC_NOTIFICATION &&
-		    strcmp(m.method, "notifications/initialized") == 0)
+		    strcmp(m.method, "notifications/initialized") == 0) {
 			initialized = true;
+		} else if (m.kind == MCP_RPC_NOTIFICATION &&
+		    strcmp(m.method, "notifications/cancelled") == 0)
+			hc_drop_streams(c, m.params);
 	}
 	mcp_rpc_msg_clear(&m);
 	x->notify_only = !x->has_req;
 	hc_xfer_start(x);
 	/* The standalone stream, once the session is up. */
-	if (initialized && !c->get_opened) {
+	if (initialized && !c->get_opened && !c->legacy) {
 		c->get_opened = true;
 		hc_get_open(c, NULL, NULL, 0, 0);
 	}
+}
+
+static int
+hc_send(struct mcp_transport *t, const char *json, size_t len,
+    const struct mcp_id *related, bool final)
+{
+	struct hc *c = (struct hc *)t;
+
+	(void)related;
+	(void)final;
+	if (c->closing || c->reported)
+		return -1;
+	if (c->legacy && c->endpoint == NULL) {
+		hc_msgs_add(&c->held, json, len);
+		if (!c->get_opened)
+			hc_legacy_open(c);
+		return 0;
+	}
+	hc_post(c, json, len);
 	return 0;
 }
 
@@ -810,6 +1185,7 @@ hc_close(struct mcp_transport *t)
 	if (c->closing || c->reported)
 		return;
 	c->closing = true;
+	hc_msgs_clear(&c->held);
 	hc_cancel_all(c, true);
 	if (c->session_id != NULL)
 		hc_xfer_start(hc_xfer_new(c, HC_DELETE, NULL));
@@ -821,7 +1197,6 @@ static void
 hc_free(struct mcp_transport *t)
 {
 	struct hc *c = (struct hc *)t;
-	struct hc_msg *m;
 	struct hc_sock *si;
 	size_t i;
 
@@ -832,10 +1207,8 @@ hc_free(struct mcp_transport *t)
 		event_free(si->ev);
 		free(si);
 	}
-	while ((m = STAILQ_FIRST(&c->msgs)) != NULL) {
-		STAILQ_REMOVE_HEAD(&c->msgs, entry);
-		free(m);
-	}
+	hc_msgs_clear(&c->msgs);
+	hc_msgs_clear(&c->held);
 	event_free(c->timer_ev);
 	event_free(c->done_ev);
 	for (i = 0; c->headers != NULL && c->headers[i] != NULL; i++)
@@ -843,8 +1216,10 @@ hc_free(struct mcp_transport *t)
 	free(c->headers);
 	free(c->auth);
 	free(c->url);
+	free(c->endpoint);
 	free(c->session_id);
 	free(c->protocol_version);
+	free(c->init_json);
 	mcp_id_clear(&c->init_id);
 	free(c);
 }
@@ -883,6 +1258,12 @@ mcp_http_client_new(struct event_base *base, const char *url,
 		}
 		n++;
 	}
+	if (o.mode != MCP_HTTP_CLIENT_AUTO && o.mode !=
+	    MCP_HTTP_CLIENT_STREAMABLE && o.mode != MCP_HTTP_CLIENT_LEGACY_SSE) {
+		mcp_err_set(err, MCP_INVALID_PARAMS, "http: unknown transport "
+		    "mode %d; give AUTO, STREAMABLE or LEGACY_SSE", (int)o.mode);
+		return NULL;
+	}
 	if (o.bearer_token != NULL && strpbrk(o.bearer_token, "\r\n") != NULL) {
 		mcp_err_set(err, MCP_INVALID_PARAMS, "http: the bearer token "
 		    "holds a line break");
@@ -903,6 +1284,8 @@ mcp_http_client_new(struct event_base *base, const char *url,
 	c->max_reconnects = o.max_reconnects > 0 ? o.max_reconnects : 5;
 	c->log = o.log;
 	c->retry_ms = HC_DEFAULT_RETRY_MS;
+	c->mode = o.mode;
+	c->legacy = o.mode == MCP_HTTP_CLIENT_LEGACY_SSE;
 	if (n > 0) {
 		c->headers = mcp_xcalloc(n + 1, sizeof *c->headers);
 		for (i = 0; i < n; i++)
@@ -913,6 +1296,7 @@ mcp_http_client_new(struct event_base *base, const char *url,
 		    o.bearer_token);
 	TAILQ_INIT(&c->xfers);
 	STAILQ_INIT(&c->msgs);
+	STAILQ_INIT(&c->held);
 	LIST_INIT(&c->socks);
 	c->timer_ev = evtimer_new(base, hc_timer_cb, c);
 	c->done_ev = event_new(base, -1, 0, hc_done_cb, c);
@@ -929,4 +1313,10 @@ const char *
 mcp_http_client_session_id(const struct mcp_transport *t)
 {
 	return ((const struct hc *)t)->session_id;
+}
+
+bool
+mcp_http_client_is_legacy(const struct mcp_transport *t)
+{
+	return ((const struct hc *)t)->legacy;
 }

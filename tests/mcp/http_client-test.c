@@ -2,8 +2,9 @@
  * Streamable HTTP client transport: a peer on mcp_http_client talks to our
  * own server kit over HTTP in the same loop (JSON replies, SSE with progress,
  * a stream closed early and resumed with GET + Last-Event-ID, the GET
- * stream, DELETE, an expired session, nothing listening), and to a raw
- * evhttp server that checks the headers and sends hand-made SSE.
+ * stream, DELETE, an expired session, nothing listening), to a raw
+ * evhttp server that checks the headers and sends hand-made SSE, and to an
+ * HTTP+SSE (2024-11-05) server reached by fallback or by choice.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -331,10 +332,13 @@ test_expired(void)
 	snprintf(addr, sizeof addr, "127.0.0.1:%d", e.port);
 	e.srv = server_start(&e, addr);
 	request(&e, "tools/call", "{\"name\":\"echo\"}", &rs, false, 2000);
-	CHECK(rs.code != 0);
+	CHECK_EQ_INT(rs.code, MCP_CONNECTION_CLOSED);
+	CHECK_CONTAINS(rs.msg, "session expired");
 	testutil_loop_until(e.base, closed_done, &e.closed, 2000);
 	CHECK_EQ_INT(e.closed.calls, 1);
-	CHECK_STR(e.closed.reason, "session expired (404): reconnect");
+	CHECK_CONTAINS(e.closed.reason, "session expired: the server no longer "
+	    "knows session ");
+	CHECK_CONTAINS(e.closed.reason, "(HTTP 404); start a new session");
 	env_free(&e);
 }
 
@@ -452,6 +456,197 @@ test_headers_and_sse(void)
 	env_free(&e);
 }
 
+/* An HTTP+SSE (2024-11-05) server on evhttp: GET opens the stream whose
+ * first event names the endpoint; POSTs there are only accepted, and the
+ * answers travel on the stream. A tool call first asks the client a
+ * question (roots/list) and answers once the client's reply came by POST. */
+
+struct legacy {
+	struct evhttp_request *stream;
+	int gets, posts_url, posts_ep;
+	int stream_closed;
+	bool bad_header;		/* a Streamable HTTP header came */
+	char pending_id[32];		/* the held tools/call */
+	char reply_code[32];		/* the client's answer to roots/list */
+	char bodies[4096];
+};
+
+static void
+legacy_stream_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct legacy *l = arg;
+
+	(void)evcon;
+	/* libevent leaves a reply in progress to us (the request is detached
+	 * from its connection by now): end it to free it. */
+	if (l->stream != NULL)
+		evhttp_send_reply_end(l->stream);
+	l->stream = NULL;
+	l->stream_closed++;
+}
+
+static void
+legacy_event(struct legacy *l, const char *fmt, const char *id,
+    const char *what)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add_printf(b, "event: message\ndata: ");
+	evbuffer_add_printf(b, fmt, id, what);
+	evbuffer_add_printf(b, "\n\n");
+	if (l->stream != NULL)
+		evhttp_send_reply_chunk(l->stream, b);
+	evbuffer_free(b);
+}
+
+static void
+legacy_cb(struct evhttp_request *req, void *arg)
+{
+	struct legacy *l = arg;
+	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t n = evbuffer_get_length(in);
+	char *body = calloc(1, n + 1);
+	const char *uri = evhttp_request_get_uri(req);
+	cJSON *msg, *id, *method;
+	char *ids;
+
+	evbuffer_remove(in, body, n);
+	if (evhttp_find_header(h, "Mcp-Session-Id") != NULL ||
+	    evhttp_find_header(h, "MCP-Protocol-Version") != NULL)
+		l->bad_header = true;
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
+		struct evbuffer *b = evbuffer_new();
+
+		l->gets++;
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Content-Type", "text/event-stream");
+		evhttp_send_reply_start(req, 200, "OK");
+		evbuffer_add_printf(b, ": hello\n\nevent: endpoint\n"
+		    "data: /messages?session=42\n\n");
+		evhttp_send_reply_chunk(req, b);
+		evbuffer_free(b);
+		l->stream = req;
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+		    legacy_stream_closed, l);
+		free(body);
+		return;
+	}
+	if (strncmp(uri, "/messages?session=42", 20) != 0) {
+		l->posts_url++;
+		evhttp_send_reply(req, 405, "Method Not Allowed", NULL);
+		free(body);
+		return;
+	}
+	l->posts_ep++;
+	if (strlen(l->bodies) + n + 2 < sizeof l->bodies) {
+		strcat(l->bodies, body);
+		strcat(l->bodies, "\n");
+	}
+	evhttp_send_reply(req, 202, "Accepted", NULL);
+	msg = cJSON_Parse(body);
+	id = cJSON_GetObjectItem(msg, "id");
+	method = cJSON_GetObjectItem(msg, "method");
+	ids = cJSON_PrintUnformatted(id);
+	if (cJSON_IsString(method) && strcmp(method->valuestring,
+	    "initialize") == 0) {
+		legacy_event(l, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":"
+		    "{\"protocolVersion\":\"%s\",\"capabilities\":{},"
+		    "\"serverInfo\":{\"name\":\"old\",\"version\":\"1\"}}}",
+		    ids, "2024-11-05");
+	} else if (cJSON_IsString(method) && strcmp(method->valuestring,
+	    "tools/call") == 0) {
+		snprintf(l->pending_id, sizeof l->pending_id, "%s", ids);
+		legacy_event(l, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":"
+		    "\"%s\"}", "\"srv-1\"", "roots/list");
+	} else if (method == NULL && cJSON_IsString(id) &&
+	    strcmp(id->valuestring, "srv-1") == 0) {
+		const cJSON *code = cJSON_GetObjectItem(cJSON_GetObjectItem(msg,
+		    "error"), "code");
+
+		snprintf(l->reply_code, sizeof l->reply_code, "%d",
+		    cJSON_IsNumber(code) ? code->valueint : 0);
+		legacy_event(l, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":"
+		    "{\"content\":[{\"type\":\"text\",\"text\":\"%s\"}]}}",
+		    l->pending_id, l->reply_code);
+	} else if (id != NULL && method != NULL) {
+		legacy_event(l, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":%s}",
+		    ids, "{}");
+	}
+	free(ids);
+	cJSON_Delete(msg);
+	free(body);
+}
+
+static void
+legacy_session(enum mcp_http_client_mode mode)
+{
+	struct mcp_http_client_opts o = { .mode = mode };
+	struct env e;
+	struct legacy l;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bs;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof sin;
+	struct resp rs;
+	char url[64];
+
+	memset(&l, 0, sizeof l);
+	env_init(&e, false);
+	http = evhttp_new(e.base);
+	evhttp_set_gencb(http, legacy_cb, &l);
+	bs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
+	getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin,
+	    &sl);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/sse",
+	    ntohs(sin.sin_port));
+	client_start(&e, url, &o);
+	CHECK(!mcp_http_client_is_legacy(mcp_peer_transport(e.peer)) ==
+	    (mode == MCP_HTTP_CLIENT_AUTO));
+	request(&e, "initialize", "{\"protocolVersion\":\"2025-11-25\","
+	    "\"capabilities\":{},\"clientInfo\":{\"name\":\"c\","
+	    "\"version\":\"1\"}}", &rs, false, 3000);
+	CHECK_EQ_INT(rs.code, 0);
+	CHECK(mcp_http_client_is_legacy(mcp_peer_transport(e.peer)));
+	CHECK(mcp_http_client_session_id(mcp_peer_transport(e.peer)) == NULL);
+	CHECK_EQ_INT(l.posts_url, mode == MCP_HTTP_CLIENT_AUTO ? 1 : 0);
+	mcp_peer_notify(e.peer, "notifications/initialized", NULL);
+	/* A server request on the stream, answered by POST, then the call's
+	 * own answer. */
+	request(&e, "tools/call", "{\"name\":\"x\"}", &rs, false, 3000);
+	CHECK_EQ_INT(rs.code, 0);
+	CHECK_STR(rs.text, "-32601");
+	CHECK_STR(l.reply_code, "-32601");
+	request(&e, "ping", NULL, &rs, false, 3000);
+	CHECK_EQ_INT(rs.code, 0);
+	CHECK_EQ_INT(l.gets, 1);		/* one stream, no other GET */
+	CHECK(!l.bad_header);
+	CHECK_CONTAINS(l.bodies, "notifications/initialized");
+	/* Closing ends the stream; there is no DELETE. */
+	mcp_peer_close(e.peer);
+	testutil_loop_until(e.base, closed_done, &e.closed, 3000);
+	CHECK_EQ_INT(e.closed.calls, 1);
+	CHECK(e.closed.null_reason);
+	testutil_wait_count(e.base, &l.stream_closed, 1, 2000);
+	CHECK_EQ_INT(l.stream_closed, 1);
+	mcp_peer_free(e.peer);
+	e.peer = NULL;
+	evhttp_free(http);
+	env_free(&e);
+}
+
+static void
+test_legacy_fallback(void)
+{
+	legacy_session(MCP_HTTP_CLIENT_AUTO);
+}
+
+static void
+test_legacy_explicit(void)
+{
+	legacy_session(MCP_HTTP_CLIENT_LEGACY_SSE);
+}
+
 static void
 test_bad_url(void)
 {
@@ -476,6 +671,8 @@ main(void)
 	TEST(test_refused);
 	TEST(test_expired);
 	TEST(test_resume);
+	TEST(test_legacy_fallback);
+	TEST(test_legacy_explicit);
 	curl_global_cleanup();
 	return HARNESS_END();
 }
