@@ -1,0 +1,137 @@
+/*
+ * tripmcp-travel: the guide's Travel Server. Flights on the real routes,
+ * hotels, bookings, itineraries, the traveller's preferences and past
+ * trips, over MCP on stdio or Streamable HTTP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp/json.h"
+#include "mcp/server.h"
+#include "servers/common/app.h"
+
+#include "db.h"
+#include "tools.h"
+
+static const struct mcp_server_info travel_info = {
+	.name = "tripmcp-travel",
+	.version = "0.1.0",
+	.title = "tripmcp Travel",
+	.description = "Flights, hotels, bookings and itineraries on real "
+	    "route and place data; prices and inventory are simulated",
+	.instructions = "Search with searchFlights and searchHotels, then book "
+	    "an offerId with bookFlight or bookHotel (each needs an "
+	    "idempotencyKey; retrying with the same key never books twice). "
+	    "Read travel://preferences/{region} and "
+	    "travel://past-trips/{trip-id} for the traveller's taste. "
+	    "Prices and seat or room inventory are simulated. "
+	    "travel://about names the data sources and their licences.",
+	.usage = COMMON_APP_USAGE
+	    "\nData: OurAirports (public domain), OpenFlights routes and "
+	    "airlines (ODbL 1.0),\nGeoNames (CC BY 4.0), Wikidata (CC0), "
+	    "countries-list (MIT); read travel://about\nor data/NOTICE for "
+	    "the full attributions. Fares, seats and hotels are simulated.\n",
+};
+
+/*
+ * The cached statements must be finalized before the database closes;
+ * common_app_main closes it on return without a hook for that, so the
+ * first close fails with SQLITE_BUSY and leaves the handle open, and this
+ * finishes the job at exit.
+ */
+static sqlite3 *travel_db_handle;
+
+static const struct mcp_tool *const travel_tools[] = {
+	&travel_tool_search_flights,
+};
+
+/* travel://about: the data's attributions, as its licences ask. */
+static void
+travel_about(struct mcp_call *call, const char *uri, const cJSON *vars,
+    void *arg)
+{
+	struct common_app	*app = arg;
+	char			 path[4096], *text = NULL;
+	FILE			*f;
+	long			 len;
+	cJSON			*res, *contents, *c;
+
+	(void)vars;
+	snprintf(path, sizeof path, "%s/NOTICE", app->data_dir);
+	if ((f = fopen(path, "rb")) != NULL) {
+		if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
+		    len < 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0) {
+			text = mcp_xmalloc((size_t)len + 1);
+			text[fread(text, 1, (size_t)len, f)] = '\0';
+		}
+		fclose(f);
+	}
+	if (text == NULL) {
+		mcp_call_fail(call, MCP_INTERNAL_ERROR, "cannot read %s; "
+		    "reinstall tripmcp's data folder", path);
+		return;
+	}
+	res = cJSON_CreateObject();
+	contents = cJSON_AddArrayToObject(res, "contents");
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "uri", uri);
+	cJSON_AddStringToObject(c, "mimeType", "text/plain");
+	cJSON_AddStringToObject(c, "text", text);
+	cJSON_AddItemToArray(contents, c);
+	free(text);
+	mcp_call_return(call, res);
+}
+
+static const struct mcp_resource travel_about_resource = {
+	.uri = "travel://about",
+	.name = "about",
+	.title = "About the travel data",
+	.description = "Where the airports, airlines, routes, cities and "
+	    "attractions come from, and their licences",
+	.mime_type = "text/plain",
+	.handler = travel_about,
+};
+
+static int
+travel_setup(struct common_app *app, char *err, size_t errlen)
+{
+	struct mcp_err	e = { 0, "" };
+	size_t		i;
+
+	travel_db_handle = app->db;
+	for (i = 0; i < sizeof travel_tools / sizeof travel_tools[0]; i++)
+		if (mcp_server_add_tool(app->server, travel_tools[i], app,
+		    &e) != 0)
+			goto fail;
+	if (mcp_server_add_resource(app->server, &travel_about_resource, app,
+	    &e) != 0)
+		goto fail;
+	return (0);
+fail:
+	snprintf(err, errlen, "%s", e.msg);
+	return (-1);
+}
+
+static struct common_app travel_app = {
+	.name = "travel",
+	.migrations = travel_db_migrations,
+	.setup = travel_setup,
+};
+
+
+static void
+travel_atexit(void)
+{
+	/* Statements cached: the close in common_app_main was refused. */
+	if (travel_db_finalize() > 0 && travel_db_handle != NULL)
+		sqlite3_close(travel_db_handle);
+}
+
+int
+main(int argc, char **argv)
+{
+	travel_app.n_migrations = travel_db_nmigrations;
+	atexit(travel_atexit);
+	return (common_app_main(&travel_app, &travel_info, argc, argv));
+}
