@@ -46,7 +46,8 @@ struct cli {
 
 static const char usage_text[] =
     "usage: " PROG " [--json] [--timeout MS] [--header 'Name: value']\n"
-    "           [--bearer TOKEN] (--stdio CMD [ARGS...] -- | --url URL)\n"
+    "           [--bearer TOKEN] [--legacy-sse | --no-fallback]\n"
+    "           (--stdio CMD [ARGS...] -- | --url URL)\n"
     "           COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
@@ -66,6 +67,9 @@ static const char usage_text[] =
     "  --timeout MS    per-request timeout (default 60000)\n"
     "  --header H      extra HTTP header (repeatable)\n"
     "  --bearer TOKEN  HTTP Authorization: Bearer TOKEN\n"
+    "  --legacy-sse    speak the HTTP+SSE transport (2024-11-05) to --url\n"
+    "  --no-fallback   Streamable HTTP only: no HTTP+SSE when initialize\n"
+    "                  gets 400, 404 or 405\n"
     "\n"
     "exit status: 0 ok, 1 tool or server error, 2 usage, 3 server unavailable\n"
     "\n"
@@ -210,6 +214,9 @@ done_info(struct cli *c)
 	if (str(info, "title") != NULL)
 		printf("title: %s\n", str(info, "title"));
 	printf("protocol: %s\n", mcp_client_protocol_version(c->client));
+	if (!c->stdio)
+		printf("transport: %s\n", mcp_http_client_is_legacy(c->tr) ?
+		    "http+sse (2024-11-05)" : "streamable http");
 	printf("capabilities:");
 	cJSON_ArrayForEach(cap, caps)
 		printf(" %s", cap->string);
@@ -615,6 +622,16 @@ main(int argc, char **argv)
 			headers[nh++] = argv[++i];
 		} else if (strcmp(a, "--bearer") == 0 && i + 1 < argc) {
 			hopts.bearer_token = argv[++i];
+		} else if (strcmp(a, "--legacy-sse") == 0) {
+			if (hopts.mode == MCP_HTTP_CLIENT_STREAMABLE)
+				usage_error("--legacy-sse and --no-fallback "
+				    "exclude each other%s", "");
+			hopts.mode = MCP_HTTP_CLIENT_LEGACY_SSE;
+		} else if (strcmp(a, "--no-fallback") == 0) {
+			if (hopts.mode == MCP_HTTP_CLIENT_LEGACY_SSE)
+				usage_error("--legacy-sse and --no-fallback "
+				    "exclude each other%s", "");
+			hopts.mode = MCP_HTTP_CLIENT_STREAMABLE;
 		} else if (strcmp(a, "--url") == 0 && i + 1 < argc) {
 			url = argv[++i];
 		} else if (strcmp(a, "--stdio") == 0 && i + 1 < argc) {
