@@ -1231,6 +1231,13 @@ static const struct mcp_transport_ops hc_ops = {
 	.free = hc_free,
 };
 
+/* Headers the transport writes itself; extra headers may not set them. */
+static const char *const hc_own_headers[] = {
+	"Accept", "Content-Type", "Content-Length", "Expect",
+	"Last-Event-ID", "Mcp-Session-Id", "MCP-Protocol-Version",
+	"Transfer-Encoding", "Host", NULL
+};
+
 struct mcp_transport *
 mcp_http_client_new(struct event_base *base, const char *url,
     const struct mcp_http_client_opts *opts, struct mcp_err *err)
@@ -1249,13 +1256,25 @@ mcp_http_client_new(struct event_base *base, const char *url,
 		return NULL;
 	}
 	for (i = 0; o.headers != NULL && o.headers[i] != NULL; i++) {
-		if (strchr(o.headers[i], ':') == NULL ||
-		    strpbrk(o.headers[i], "\r\n") != NULL) {
+		const char *h = o.headers[i], *colon = strchr(h, ':');
+		size_t k;
+
+		if (colon == NULL || colon == h || strpbrk(h, "\r\n") != NULL ||
+		    strcspn(h, " \t") < (size_t)(colon - h)) {
 			mcp_err_set(err, MCP_INVALID_PARAMS, "http: bad header "
 			    "'%.60s'; write it as 'Name: value' on one line",
-			    o.headers[i]);
+			    h);
 			return NULL;
 		}
+		for (k = 0; hc_own_headers[k] != NULL; k++)
+			if (strlen(hc_own_headers[k]) == (size_t)(colon - h) &&
+			    strncasecmp(h, hc_own_headers[k], (size_t)(colon -
+			    h)) == 0) {
+				mcp_err_set(err, MCP_INVALID_PARAMS, "http: header "
+				    "'%s' is the transport's own; remove it from "
+				    "the extra headers", hc_own_headers[k]);
+				return NULL;
+			}
 		n++;
 	}
 	if (o.mode != MCP_HTTP_CLIENT_AUTO && o.mode !=

@@ -36,7 +36,9 @@ enum mcp_http_client_mode {
 
 struct mcp_http_client_opts {
 	/* Extra request headers, "Name: value", NULL-terminated; borrowed
-	 * (copied at creation); NULL for none. */
+	 * (copied at creation); NULL for none. The transport's own (Accept,
+	 * Content-Type, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID,
+	 * ...) are refused; Authorization is allowed. */
 	const char *const *headers;
 	const char *bearer_token;	/* Authorization: Bearer; copied; or NULL */
 	size_t max_message;		/* bytes per incoming message; 0: 16 MiB */

@@ -284,6 +284,8 @@ struct env {
 	struct testutil_log cl;
 	struct mcp_peer *peer;
 	struct testutil_closed closed;
+	int notes;
+	char last_note[64];
 };
 
 static void
@@ -291,6 +293,16 @@ on_request(void *arg, struct mcp_request *req)
 {
 	(void)arg;
 	mcp_request_fail(req, MCP_METHOD_NOT_FOUND, NULL, NULL);
+}
+
+static void
+on_note(void *arg, const char *method, const cJSON *params)
+{
+	struct env *e = arg;
+
+	(void)params;
+	e->notes++;
+	snprintf(e->last_note, sizeof e->last_note, "%s", method);
 }
 
 static void
@@ -318,7 +330,7 @@ env_init(struct env *e, fsrv_fn fn, const struct mcp_http_client_opts *o,
 		abort();
 	po.log = &e->clog;
 	e->peer = mcp_peer_new(e->base, t, &po);
-	mcp_peer_set_handlers(e->peer, on_request, NULL, e);
+	mcp_peer_set_handlers(e->peer, on_request, on_note, e);
 	mcp_peer_set_closed_cb(e->peer, testutil_on_closed, &e->closed);
 }
 
@@ -516,6 +528,62 @@ test_resume_gives_up(void)
 	/* One resumption after the event, then three without progress. */
 	CHECK_EQ_INT(e.srv.gets, 4);
 	CHECK_EQ_INT(e.closed.calls, 0);
+	env_free(&e);
+}
+
+/* The session's GET stream drops after an event: reopened from there. */
+
+static bool get_resumed_from_g1;
+
+static void
+srv_get_drop(struct fsrv *s, struct freq *r)
+{
+	char *res;
+
+	if (strcmp(r->method, "GET") == 0) {
+		if (s->gets == 1) {
+			fsrv_sse(r, "retry: 10\nid: g1\ndata: {\"jsonrpc\":\"2.0\","
+			    "\"method\":\"notifications/one\"}\n\n", FC_CLOSE_AFTER);
+			return;
+		}
+		get_resumed_from_g1 = freq_has(r, "\r\nLast-Event-ID: g1\r\n");
+		fsrv_sse(r, "id: g2\ndata: {\"jsonrpc\":\"2.0\",\"method\":"
+		    "\"notifications/two\"}\n\n", FC_HOLD);
+	} else if (strcmp(r->method, "DELETE") == 0) {
+		fsrv_reply(r, 200, "text/plain", NULL, "");
+	} else if (strcmp(freq_method(r), "initialize") == 0) {
+		res = fsrv_result(r, "{\"protocolVersion\":\"2025-11-25\","
+		    "\"capabilities\":{},\"serverInfo\":{\"name\":\"f\","
+		    "\"version\":\"1\"}}");
+		fsrv_reply(r, 200, "application/json", "Mcp-Session-Id: g\r\n",
+		    res);
+		free(res);
+	} else
+		answer_json(r);
+}
+
+static void
+test_get_stream_resumed(void)
+{
+	struct env e;
+	struct resp rs;
+
+	get_resumed_from_g1 = false;
+	env_init(&e, srv_get_drop, NULL, 3000);
+	call(&e, "initialize", &rs);
+	CHECK_EQ_INT(rs.code, 0);
+	mcp_peer_notify(e.peer, "notifications/initialized", NULL);
+	CHECK(testutil_wait_count(e.base, &e.notes, 2, 3000));
+	CHECK_STR(e.last_note, "notifications/two");
+	CHECK_EQ_INT(e.srv.gets, 2);
+	CHECK(get_resumed_from_g1);
+	/* Closing lets the held stream go and ends the session. */
+	mcp_peer_close(e.peer);
+	testutil_loop_until(e.base, closed_done, &e.closed, 3000);
+	CHECK(e.closed.null_reason);
+	CHECK_EQ_INT(e.srv.deletes, 1);
+	CHECK_CONTAINS(e.srv.last_head, "Mcp-Session-Id: g");
+	CHECK(testutil_wait_count(e.base, &e.srv.eofs, 1, 2000));
 	env_free(&e);
 }
 
@@ -925,6 +993,7 @@ main(void)
 	TEST(test_drop_mid_sse);
 	TEST(test_drop_sse_no_get);
 	TEST(test_resume_gives_up);
+	TEST(test_get_stream_resumed);
 	TEST(test_session_404);
 	TEST(test_bad_session_id);
 	TEST(test_never_answers);

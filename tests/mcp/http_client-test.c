@@ -653,8 +653,30 @@ test_bad_url(void)
 	struct mcp_err err = { 0, "" };
 	struct event_base *base = event_base_new();
 
+	static const char *const own[] = { "X-Ok: 1", "mcp-session-id: x", NULL };
+	static const char *const bad[] = { "No colon here", NULL };
+	static const char *const sp[] = { "Bad name: x", NULL };
+	struct mcp_http_client_opts o = { .headers = own };
+
 	CHECK(mcp_http_client_new(base, "ftp://x", NULL, &err) == NULL);
 	CHECK_CONTAINS(err.msg, "http://");
+	memset(&err, 0, sizeof err);
+	CHECK(mcp_http_client_new(base, "http://x/", &o, &err) == NULL);
+	CHECK_STR(err.msg, "http: header 'Mcp-Session-Id' is the transport's "
+	    "own; remove it from the extra headers");
+	o.headers = bad;
+	memset(&err, 0, sizeof err);
+	CHECK(mcp_http_client_new(base, "http://x/", &o, &err) == NULL);
+	CHECK_CONTAINS(err.msg, "bad header 'No colon here'");
+	o.headers = sp;
+	memset(&err, 0, sizeof err);
+	CHECK(mcp_http_client_new(base, "http://x/", &o, &err) == NULL);
+	CHECK_CONTAINS(err.msg, "bad header 'Bad name: x'");
+	o.headers = NULL;
+	o.mode = (enum mcp_http_client_mode)7;
+	memset(&err, 0, sizeof err);
+	CHECK(mcp_http_client_new(base, "http://x/", &o, &err) == NULL);
+	CHECK_CONTAINS(err.msg, "unknown transport mode 7");
 	event_base_free(base);
 }
 
