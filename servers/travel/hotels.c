@@ -826,6 +826,8 @@ hotels_parse_id(const char *id, struct hotels_parsed *p, char *err,
 	    v > TRAVEL_HOTELS_MAX_GUESTS)
 		goto bad;
 	p->guests = (int)v;
+	if (strlen(f[6]) != 8 || strspn(f[6], "0123456789abcdef") != 8)
+		goto bad;
 	hotels_id_body(p->gid, p->idx, &p->in, &p->out, p->guests, body,
 	    sizeof body);
 	snprintf(canon, sizeof canon, "%s-%08x", body,

@@ -160,17 +160,22 @@ search_cmp(const void *pa, const void *pb)
 	return (a->index < b->index ? -1 : a->index > b->index);
 }
 
-/* The city the resolved place stands for; 0 when none (err says why). */
+/*
+ * The city the resolved place stands for: its own, or for an airport the
+ * city it names (BCN: Barcelona, not the suburb nearer the runway), else
+ * the nearest within 60 km. 0 when none (err says why), -1 on error.
+ */
 static long long
 search_city_of(sqlite3 *db, const struct common_place *p, char *err,
     size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT geonames_id, lat, lon FROM cities WHERE country_code = ?"
-	    " AND lat BETWEEN ? - 0.6 AND ? + 0.6";
+	    "SELECT geonames_id, lat, lon, name FROM cities WHERE"
+	    " country_code = ? AND lat BETWEEN ? - 0.6 AND ? + 0.6";
 	sqlite3_stmt	*st;
-	long long	 best = 0;
+	long long	 best = 0, named = 0;
 	double		 best_km = 60.0;	/* an airport serves its city within this */
+	char		 want[256], key[256];
 
 	if (p->geonames_id > 0)
 		return (p->geonames_id);
@@ -178,6 +183,7 @@ search_city_of(sqlite3 *db, const struct common_place *p, char *err,
 		snprintf(err, errlen, "hotels: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
+	common_place_fold(p->city, want, sizeof want);
 	sqlite3_bind_text(st, 1, p->country_code, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, p->lat);
 	sqlite3_bind_double(st, 3, p->lat);
@@ -185,12 +191,20 @@ search_city_of(sqlite3 *db, const struct common_place *p, char *err,
 		double km = travel_hotels_km(p->lat, p->lon,
 		    sqlite3_column_double(st, 1), sqlite3_column_double(st, 2));
 
+		if (km >= 60.0)
+			continue;
+		common_place_fold((const char *)sqlite3_column_text(st, 3), key,
+		    sizeof key);
+		if (named == 0 && want[0] != '\0' && strcmp(key, want) == 0)
+			named = sqlite3_column_int64(st, 0);
 		if (km < best_km) {
 			best_km = km;
 			best = sqlite3_column_int64(st, 0);
 		}
 	}
 	sqlite3_finalize(st);
+	if (named != 0)
+		return (named);
 	if (best == 0)
 		snprintf(err, errlen, "location: no city of the data lies "
 		    "within 60 km of %s; give the city's name instead",

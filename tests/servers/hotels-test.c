@@ -31,6 +31,7 @@
 #define BARCELONA	3128760LL
 
 static sqlite3			*db;
+static char			 err_buf[1024];
 static struct mcp_schema	*in_schema, *out_schema;
 static double			 seed_ms;
 
@@ -221,6 +222,843 @@ test_guide_acceptance(void)
 	cJSON_Delete(res);
 }
 
+
+/* Helpers ----------------------------------------------------------------- */
+
+static struct travel_hotels_city *
+city(long long gid)
+{
+	struct travel_hotels_city	*c = malloc(sizeof *c);
+	char				 err[256];
+
+	if (c == NULL)
+		abort();
+	if (travel_hotels_city(db, gid, c, err, sizeof err) != 0) {
+		fprintf(stderr, "  city %lld: %s\n", gid, err);
+		free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+/* "rows:sum" of hotel_inventory and the count of cities: what must not change. */
+static void
+db_state(char *buf, size_t len)
+{
+	sqlite3_stmt	*st;
+
+	snprintf(buf, len, "?");
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM "
+	    "hotel_inventory), (SELECT coalesce(sum(taken), 0) FROM "
+	    "hotel_inventory), (SELECT count(*) FROM cities), (SELECT "
+	    "count(*) FROM hotel_attractions)", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, len, "%lld:%lld:%lld:%lld",
+		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	sqlite3_finalize(st);
+}
+
+/* The offers array of a search (borrowed from res). */
+static const cJSON *
+offers_of(const cJSON *res)
+{
+	return (cJSON_GetObjectItemCaseSensitive(res, "offers"));
+}
+
+/* Whether any note of res contains text. */
+static int
+has_note(const cJSON *res, const char *text)
+{
+	const cJSON	*n;
+
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(res, "notes"))
+		if (cJSON_IsString(n) && strstr(n->valuestring, text) != NULL)
+			return (1);
+	return (0);
+}
+
+/* Synthesis ---------------------------------------------------------------- */
+
+static void
+test_synthesis_is_deterministic(void)
+{
+	struct travel_hotels_city	*a = city(BARCELONA), *b = city(BARCELONA);
+	struct travel_hotels_city	*p = city(2988507);	/* Paris */
+
+	CHECK(a != NULL && b != NULL && p != NULL);
+	if (a != NULL && b != NULL && p != NULL) {
+		CHECK(memcmp(a, b, sizeof *a) == 0);
+		CHECK(a->n != p->n || strcmp(a->hotels[0].name,
+		    p->hotels[0].name) != 0 || a->hotels[0].lat !=
+		    p->hotels[0].lat);
+		CHECK_STR(a->name, "Barcelona");
+		CHECK_STR(p->name, "Paris");
+	}
+	free(a);
+	free(b);
+	free(p);
+}
+
+static void
+test_synthesis_shape(void)
+{
+	struct travel_hotels_city	*c = city(BARCELONA);
+	int				 groups[G_COUNT] = { 0 }, indep = 0;
+	int				 stars[6] = { 0 }, in_gq = 0;
+	size_t				 i, j, g;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	/* A big, much-visited city: many hotels, the major chains among them. */
+	CHECK(c->n >= 15 && c->n <= TRAVEL_HOTELS_MAX);
+	for (i = 0; i < c->n; i++) {
+		const struct travel_hotel *h = &c->hotels[i];
+		char want[48];
+
+		snprintf(want, sizeof want, "H%lld-%02zu", BARCELONA, i);
+		CHECK_STR(h->id, want);
+		CHECK(h->stars >= 2 && h->stars <= 5);
+		stars[h->stars]++;
+		CHECK(h->allotment >= 3 && h->allotment <= 12);
+		CHECK(h->area[0] != '\0');
+		/* Near the centre: the sights are all in town. */
+		CHECK(travel_hotels_km(h->lat, h->lon, c->lat, c->lon) < 6);
+		if (strcmp(h->area, "Gothic Quarter") == 0) {
+			in_gq++;
+			CHECK(travel_hotels_km(h->lat, h->lon, 41.3833,
+			    2.1767) <= HOTELS_DISTRICT_KM);
+		}
+		if (h->chain[0] == '\0') {
+			indep++;
+			CHECK(h->brand[0] == '\0');
+		} else {
+			for (g = 0; g < G_COUNT; g++)
+				if (strcmp(hotels_groups[g].name,
+				    h->chain) == 0)
+					groups[g]++;
+			CHECK(strstr(h->name, h->brand) == h->name);
+		}
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(c->hotels[j].name, h->name) != 0);
+	}
+	CHECK(groups[G_MARRIOTT] >= 2);
+	CHECK(groups[G_HILTON] >= 1 && groups[G_ACCOR] >= 1 &&
+	    groups[G_IHG] >= 1 && groups[G_HYATT] >= 1);
+	CHECK(indep >= 5);
+	CHECK(stars[3] > 0 && stars[4] > 0 && stars[5] + stars[2] > 0);
+	/* The hand-written district draws hotels. */
+	CHECK(in_gq >= 3);
+	free(c);
+}
+
+/* Every city of the data synthesises, within bounds. */
+static void
+test_synthesis_every_city(void)
+{
+	struct travel_hotels_city	*c = malloc(sizeof *c);
+	sqlite3_stmt			*st;
+	char				 err[256];
+	int				 cities = 0, bad = 0, small = 0;
+
+	CHECK(c != NULL);
+	CHECK(sqlite3_prepare_v2(db, "SELECT geonames_id FROM cities", -1,
+	    &st, NULL) == SQLITE_OK);
+	while (c != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		size_t i;
+
+		cities++;
+		if (travel_hotels_city(db, sqlite3_column_int64(st, 0), c, err,
+		    sizeof err) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "  %s\n", err);
+			continue;
+		}
+		if (c->n < 3 || c->n > TRAVEL_HOTELS_MAX)
+			bad++;
+		if (c->n < 8)
+			small++;
+		for (i = 0; i < c->n; i++) {
+			const struct travel_hotel *h = &c->hotels[i];
+			struct common_date d = { 2024, 6, 15 };
+			long long p = travel_hotels_night_cents(c, h, &d);
+
+			if (h->stars < 2 || h->stars > 5 || h->name[0] == '\0' ||
+			    p < HOTELS_MIN_CENTS || p > 500000 || p % 100 != 0 ||
+			    travel_hotels_km(h->lat, h->lon, c->lat, c->lon) >
+			    60) {
+				if (bad++ == 0)
+					fprintf(stderr, "  %s: %s\n", c->name,
+					    h->name);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	CHECK(cities > 5000);
+	CHECK_EQ_INT(bad, 0);
+	CHECK(small > 0);	/* towns get a handful, not forty */
+	CHECK_EQ_INT(travel_hotels_city(db, 1, c, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "no city");
+	free(c);
+}
+
+/* Prices ----------------------------------------------------------------- */
+
+static double
+avg_night(const struct travel_hotels_city *c, int stars,
+    const struct common_date *d)
+{
+	double	sum = 0;
+	int	n = 0;
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		if (stars == 0 || c->hotels[i].stars == stars) {
+			sum += (double)travel_hotels_night_cents(c,
+			    &c->hotels[i], d);
+			n++;
+		}
+	return (n > 0 ? sum / n : 0);
+}
+
+static void
+test_prices(void)
+{
+	struct travel_hotels_city	*b = city(BARCELONA);
+	struct travel_hotels_city	*syd = city(2147714);
+	struct travel_hotels_city	*zur = city(2657896);
+	struct travel_hotels_city	*bkk = city(1609350);
+	struct common_date jan = { 2025, 1, 15 }, jun = { 2024, 6, 19 };
+	struct common_date jul = { 2024, 7, 17 };
+	struct common_date wed = { 2024, 6, 19 }, fri = { 2024, 6, 21 };
+
+	CHECK(b != NULL && syd != NULL && zur != NULL && bkk != NULL);
+	if (b == NULL || syd == NULL || zur == NULL || bkk == NULL)
+		goto out;
+	CHECK_EQ_INT(common_date_weekday(&wed), 2);
+	CHECK_EQ_INT(common_date_weekday(&fri), 4);
+	/* Season: northern summer dear, southern summer in January. */
+	CHECK(avg_night(b, 0, &jun) > avg_night(b, 0, &jan) * 1.2);
+	CHECK(avg_night(syd, 0, &jan) > avg_night(syd, 0, &jul) * 1.2);
+	/* Weekday: Friday nights cost more than Wednesday nights. */
+	CHECK(travel_hotels_night_cents(b, &b->hotels[0], &fri) >
+	    travel_hotels_night_cents(b, &b->hotels[0], &wed));
+	/* Stars. */
+	CHECK(avg_night(b, 5, &jun) > avg_night(b, 4, &jun));
+	CHECK(avg_night(b, 4, &jun) > avg_night(b, 3, &jun));
+	/* Cost level: Zurich over Barcelona over Bangkok. */
+	CHECK(zur->price_level > b->price_level);
+	CHECK(b->price_level > bkk->price_level);
+	CHECK(avg_night(zur, 3, &jun) > avg_night(bkk, 3, &jun) * 2);
+	/* Believable: a Barcelona 3-star in June between $90 and $250. */
+	CHECK(avg_night(b, 3, &jun) > 9000 && avg_night(b, 3, &jun) < 25000);
+out:
+	free(b);
+	free(syd);
+	free(zur);
+	free(bkk);
+}
+
+/* Searching --------------------------------------------------------------- */
+
+static void
+test_search_is_deterministic(void)
+{
+	cJSON	*a, *b;
+	char	 err[1024], *ta, *tb;
+
+	a = search(guide_query, err, sizeof err);
+	b = search(guide_query, err, sizeof err);
+	CHECK(a != NULL && b != NULL);
+	if (a != NULL && b != NULL) {
+		ta = cJSON_PrintUnformatted(a);
+		tb = cJSON_PrintUnformatted(b);
+		CHECK_STR(ta, tb);
+		free(ta);
+		free(tb);
+	}
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+static void
+test_search_summary(void)
+{
+	cJSON	*res = search(guide_query, err_buf, sizeof err_buf);
+	char	*text;
+
+	CHECK(res != NULL);
+	if (res == NULL)
+		return;
+	text = search_summary(res);
+	CHECK_CONTAINS(text, "Barcelona, Spain, 2024-06-15 to 2024-06-22 (7 "
+	    "nights, 2 guests, 1 room)");
+	CHECK_CONTAINS(text, offer_str(cJSON_GetArrayItem(offers_of(res), 0),
+	    "offerId"));
+	CHECK_CONTAINS(text, "km from Gothic Quarter");
+	CHECK_CONTAINS(text, "simulated");
+	free(text);
+	cJSON_Delete(res);
+}
+
+static void
+test_preferences_rank_first(void)
+{
+	cJSON		*res;
+	const cJSON	*o;
+	char		 err[1024];
+	int		 seen_other = 0, hilton = 0, order_ok = 1;
+	double		 last = -1;
+
+	res = search("{\"location\":\"barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-22\",\"guests\":2,\"preferredChains\":"
+	    "[\"hilton\",\"Moxy\",\"Acme Hotels\"]}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	cJSON_ArrayForEach(o, offers_of(res)) {
+		int pref = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+		    "preferredChain"));
+
+		CHECK_EQ_INT(pref, strcmp(offer_str(o, "chain"), "Hilton") == 0);
+		if (pref) {
+			hilton++;
+			CHECK(!seen_other);
+		} else {
+			/* The rest by price, with no sights named. */
+			if (seen_other && offer_num(o, "totalPrice") < last)
+				order_ok = 0;
+			last = offer_num(o, "totalPrice");
+			seen_other = 1;
+		}
+	}
+	CHECK(hilton >= 1);
+	CHECK(seen_other);
+	CHECK(order_ok);
+	/* A known brand absent here, and a name we do not know. */
+	CHECK(has_note(res, "no Moxy hotel in Barcelona"));
+	CHECK(has_note(res, "\"Acme Hotels\" is not a chain we know"));
+	cJSON_Delete(res);
+
+	/* A brand picks out its hotels only; minStars filters. */
+	res = search("{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-16\",\"guests\":1,\"minStars\":4,"
+	    "\"preferredChains\":[\"Hotel Indigo\"]}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL)
+		return;
+	o = cJSON_GetArrayItem(offers_of(res), 0);
+	CHECK_CONTAINS(offer_str(o, "name"), "Hotel Indigo");
+	CHECK_STR(offer_str(o, "chain"), "IHG");
+	CHECK(offer_num(cJSON_GetArrayItem(offers_of(res), 1), "stars") >= 4);
+	cJSON_ArrayForEach(o, offers_of(res))
+		CHECK(offer_num(o, "stars") >= 4);
+	cJSON_Delete(res);
+}
+
+static void
+test_attraction_distances(void)
+{
+	cJSON		*res;
+	const cJSON	*o;
+	char		 err[1024];
+	double		 last = -1;
+
+	/* Accents and case do not matter; aliases and parts of names work. */
+	res = search("{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-17\",\"guests\":3,\"nearbyAttractions\":"
+	    "[\"SAGRADA FAMÍLIA\",\"barri gotic\",\"Picasso\",\"Eiffel "
+	    "Tower\"]}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK_EQ_INT(offer_num(res, "rooms"), 2);
+	CHECK(has_note(res, "no sight called \"Eiffel Tower\" in Barcelona"));
+	CHECK(cJSON_GetArraySize(offers_of(res)) > 0);
+	cJSON_ArrayForEach(o, offers_of(res)) {
+		double lat = offer_num(o, "lat"), lon = offer_num(o, "lon");
+		double sf = offer_km(o, "Sagrada Família");
+		double gq = offer_km(o, "Gothic Quarter");
+		double mp = offer_km(o, "Museu Picasso");
+
+		CHECK_EQ_INT(cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(o, "distances")), 3);
+		/* The real coordinates: Wikidata's and the hand-written row's. */
+		CHECK(fabs(sf - travel_hotels_km(lat, lon, 41.40361,
+		    2.17418)) < 0.06);
+		CHECK(fabs(gq - travel_hotels_km(lat, lon, 41.3833,
+		    2.1767)) < 0.06);
+		CHECK(fabs(mp - travel_hotels_km(lat, lon, 41.38504,
+		    2.18103)) < 0.06);
+		/* Nearest to all three first. */
+		CHECK(sf + gq + mp >= last - 0.15);
+		last = sf + gq + mp;
+		/* Two rooms: the total is two rooms' nights. */
+		CHECK(fabs(offer_num(o, "totalPrice") - 2 * 2 *
+		    offer_num(o, "nightlyPrice")) < 1.0);
+	}
+	cJSON_Delete(res);
+
+	/* A district as the location: its city's hotels, measured from it. */
+	res = search("{\"location\":\"Gothic Quarter\",\"checkIn\":"
+	    "\"2024-06-15\",\"checkOut\":\"2024-06-17\",\"guests\":1}", err,
+	    sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL)
+		return;
+	CHECK_STR(offer_str(res, "city"), "Barcelona");
+	o = cJSON_GetArrayItem(offers_of(res), 0);
+	CHECK(offer_km(o, "Gothic Quarter") >= 0 &&
+	    offer_km(o, "Gothic Quarter") < 0.7);
+	cJSON_Delete(res);
+
+	/* An airport code stands for the city it serves. */
+	res = search("{\"location\":\"BCN\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-17\",\"guests\":1}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res != NULL)
+		CHECK_STR(offer_str(res, "city"), "Barcelona");
+	cJSON_Delete(res);
+}
+
+static void
+test_price_ceiling(void)
+{
+	cJSON	*res;
+	char	 err[1024];
+
+	res = search("{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-22\",\"guests\":2,\"maxPrice\":100}", err,
+	    sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL)
+		return;
+	CHECK_EQ_INT(cJSON_GetArraySize(offers_of(res)), 0);
+	CHECK(has_note(res, "cost more than the maxPrice of $100"));
+	CHECK(has_note(res, "the cheapest stay that fits otherwise costs $"));
+	CHECK(has_note(res, "raise maxPrice"));
+	cJSON_Delete(res);
+}
+
+/* Offers, inventory ------------------------------------------------------- */
+
+/* The first offer of a fresh search for the stay (copied into id). */
+static int
+first_offer(const char *in, const char *out, int guests, char *id,
+    size_t len, cJSON **res_out)
+{
+	char	 q[512], err[1024];
+	cJSON	*res;
+
+	snprintf(q, sizeof q, "{\"location\":\"Barcelona\",\"checkIn\":\"%s\","
+	    "\"checkOut\":\"%s\",\"guests\":%d,\"nearbyAttractions\":"
+	    "[\"Gothic Quarter\"]}", in, out, guests);
+	if ((res = search(q, err, sizeof err)) == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		return (-1);
+	}
+	snprintf(id, len, "%s", offer_str(cJSON_GetArrayItem(offers_of(res),
+	    0), "offerId"));
+	if (res_out != NULL)
+		*res_out = res;
+	else
+		cJSON_Delete(res);
+	return (0);
+}
+
+/* Whether a search for the stay lists hotel_id. */
+static int
+search_lists(const char *in, const char *out, int guests,
+    const char *hotel_id)
+{
+	char		 q[512], err[1024];
+	cJSON		*res;
+	const cJSON	*o;
+	int		 found = 0;
+
+	snprintf(q, sizeof q, "{\"location\":\"Barcelona\",\"checkIn\":\"%s\","
+	    "\"checkOut\":\"%s\",\"guests\":%d,\"nearbyAttractions\":"
+	    "[\"Gothic Quarter\"]}", in, out, guests);
+	if ((res = search(q, err, sizeof err)) == NULL)
+		return (-1);
+	cJSON_ArrayForEach(o, offers_of(res))
+		if (strcmp(offer_str(o, "hotelId"), hotel_id) == 0)
+			found = 1;
+	cJSON_Delete(res);
+	return (found);
+}
+
+static void
+test_offer_rederived(void)
+{
+	struct travel_hotel_offer	 o;
+	cJSON				*res = NULL;
+	const cJSON			*first;
+	char				 id[64], err[512];
+
+	CHECK(first_offer("2024-06-15", "2024-06-22", 2, id, sizeof id,
+	    &res) == 0);
+	if (res == NULL)
+		return;
+	first = cJSON_GetArrayItem(offers_of(res), 0);
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 2, &o, err, sizeof err), 0);
+	CHECK_STR(o.offer_id, id);
+	CHECK_STR(o.hotel_id, offer_str(first, "hotelId"));
+	CHECK_STR(o.name, offer_str(first, "name"));
+	CHECK_STR(o.area, offer_str(first, "area"));
+	CHECK_STR(o.city, "Barcelona");
+	CHECK_STR(o.country_code, "ES");
+	CHECK_STR(o.check_in, "2024-06-15");
+	CHECK_STR(o.check_out, "2024-06-22");
+	CHECK_EQ_INT(o.nights, 7);
+	CHECK_EQ_INT(o.guests, 2);
+	CHECK_EQ_INT(o.rooms, 1);
+	CHECK_EQ_INT(o.stars, (int)offer_num(first, "stars"));
+	CHECK_EQ_INT(o.total_cents, llround(offer_num(first, "totalPrice") *
+	    100));
+	CHECK_EQ_INT(o.nightly_cents, llround(offer_num(first,
+	    "nightlyPrice") * 100));
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(first, "chain")))
+		CHECK_STR(o.chain, offer_str(first, "chain"));
+	else
+		CHECK_STR(o.chain, "");
+	/* Five guests need three rooms: three times the price. */
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 5, &o, err, sizeof err), 0);
+	CHECK_EQ_INT(o.rooms, 3);
+	CHECK_EQ_INT(o.total_cents, 3 * llround(offer_num(first,
+	    "totalPrice") * 100));
+	cJSON_Delete(res);
+}
+
+static void
+test_offer_ids_rejected(void)
+{
+	struct travel_hotel_offer	 o;
+	char				 id[64], bad[96], body[64], err[512];
+	char				 huge[10000];
+	struct common_date		 in = { 2024, 6, 15 }, out = { 2024, 6, 22 };
+	static const char *const malformed[] = {
+		"", "HO-", "hello", "HO-3128760-07-20240615-20240622-2",
+		"ho-3128760-07-20240615-20240622-2-00000000",
+		"HO-3128760-7-20240615-20240622-2-00000000",
+		"HO-3128760-07-2024-06-15-20240622-2-00000000",
+		"HO--07-20240615-20240622-2-00000000",
+		"HO-3128760-07-20240615-20240622-2-00000000-",
+		"HO-3128760-07-20240615-20240622-+2-00000000",
+		"HO-3128760-07-20240231-20240301-2-00000000",
+		"HO-3128760-07-20240615-20240622-2-00000000; DROP TABLE x",
+	};
+	char	 state[128], state2[128];
+	size_t	 i;
+
+	db_state(state, sizeof state);
+	CHECK(first_offer("2024-06-15", "2024-06-22", 2, id, sizeof id,
+	    NULL) == 0);
+	for (i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		err[0] = '\0';
+		CHECK_EQ_INT(travel_hotels_offer(db, malformed[i], 2, &o, err,
+		    sizeof err), 1);
+		CHECK_CONTAINS(err, "not a hotel offer id");
+	}
+	memset(huge, 'A', sizeof huge - 1);
+	huge[sizeof huge - 1] = '\0';
+	CHECK_EQ_INT(travel_hotels_offer(db, huge, 2, &o, err, sizeof err), 1);
+	CHECK_EQ_INT(travel_hotels_offer(db, NULL, 2, &o, err, sizeof err), 1);
+
+	/* Any edit is noticed: a date, the hotel, the guests, the check. */
+	for (i = 3; i < strlen(id); i++) {
+		if (id[i] == '-')
+			continue;
+		snprintf(bad, sizeof bad, "%s", id);
+		bad[i] = bad[i] == '1' ? '2' : '1';
+		err[0] = '\0';
+		CHECK_EQ_INT(travel_hotels_offer(db, bad, 2, &o, err,
+		    sizeof err), 1);
+		CHECK(strstr(err, "altered") != NULL ||
+		    strstr(err, "not a hotel offer id") != NULL);
+	}
+	snprintf(bad, sizeof bad, "%s", id);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'a' ? 'b' : 'a';
+	CHECK_EQ_INT(travel_hotels_offer(db, bad, 2, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "altered");
+
+	/* Well-formed and signed, but no such hotel or city. */
+	hotels_id_body(BARCELONA, 39, &in, &out, 2, body, sizeof body);
+	snprintf(bad, sizeof bad, "%s-%08x", body,
+	    (unsigned)hotels_id_check(body));
+	CHECK_EQ_INT(travel_hotels_offer(db, bad, 2, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "has no hotel number 39");
+	hotels_id_body(1, 0, &in, &out, 2, body, sizeof body);
+	snprintf(bad, sizeof bad, "%s-%08x", body,
+	    (unsigned)hotels_id_check(body));
+	CHECK_EQ_INT(travel_hotels_offer(db, bad, 2, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "no city");
+
+	/* Guests out of range. */
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 0, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "guests must be from 1 to 20");
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 21, &o, err, sizeof err), 1);
+
+	/* An offer whose stay has begun is no longer current. */
+	setenv("TRIPMCP_TODAY", "2024-06-16", 1);
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 2, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "which has passed");
+	setenv("TRIPMCP_TODAY", "2024-05-01", 1);
+
+	/* Releasing with a bad id or count fails and changes nothing. */
+	CHECK_EQ_INT(travel_hotels_release(db, "nonsense", 1, err,
+	    sizeof err), -1);
+	CHECK_EQ_INT(travel_hotels_release(db, id, 0, err, sizeof err), -1);
+	CHECK(strchr(err, '\n') == NULL);
+	db_state(state2, sizeof state2);
+	CHECK_STR(state2, state);
+}
+
+/* Taken rooms of a hotel on a night. */
+static int
+taken(const char *hotel, const char *night)
+{
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	sqlite3_prepare_v2(db, "SELECT taken FROM hotel_inventory WHERE "
+	    "hotel_id = ? AND night = ?", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, hotel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, night, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return (n);
+}
+
+static void
+test_inventory_runs_out_and_returns(void)
+{
+	struct travel_hotel_offer	 o, big, one;
+	struct travel_hotels_city	*c = city(BARCELONA);
+	char				 id[64], night_id[64], err[512];
+	char				 state[128], state2[128];
+	int				 takes = 0, r, allot, k;
+
+	CHECK(c != NULL);
+	CHECK(first_offer("2024-09-09", "2024-09-12", 2, id, sizeof id,
+	    NULL) == 0);
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 2, &o, err, sizeof err), 0);
+	if (c == NULL)
+		return;
+	allot = c->hotels[atoi(strchr(o.hotel_id, '-') + 1)].allotment;
+	CHECK_EQ_INT(search_lists("2024-09-09", "2024-09-12", 2, o.hotel_id),
+	    1);
+
+	/* Booking one room at a time until none is left. */
+	while ((r = travel_hotels_take(db, &o, err, sizeof err)) == 0 &&
+	    takes < 50)
+		takes++;
+	CHECK_EQ_INT(r, 1);
+	CHECK_CONTAINS(err, "no longer has 1 room free");
+	CHECK_EQ_INT(takes, allot);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-09"), allot);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-11"), allot);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-12"), 0);	/* check-out day */
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 2, &o, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "no rooms left");
+	CHECK_EQ_INT(search_lists("2024-09-09", "2024-09-12", 2, o.hotel_id),
+	    0);
+	/* A stay overlapping one night is full too; the night after is not. */
+	CHECK_EQ_INT(search_lists("2024-09-11", "2024-09-13", 1, o.hotel_id),
+	    0);
+	CHECK_EQ_INT(search_lists("2024-09-12", "2024-09-13", 1, o.hotel_id),
+	    1);
+
+	/* One room back: one booking fits, not a second. */
+	CHECK_EQ_INT(travel_hotels_release(db, id, 1, err, sizeof err), 0);
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 2, &o, err, sizeof err), 0);
+	CHECK_EQ_INT(search_lists("2024-09-09", "2024-09-12", 2, o.hotel_id),
+	    1);
+	/* Three rooms for six guests do not fit: nothing is taken. */
+	CHECK_EQ_INT(travel_hotels_offer(db, id, 6, &big, err, sizeof err), 1);
+	CHECK_CONTAINS(err, "only 1 room left");
+	big = o;
+	big.rooms = 3;
+	db_state(state, sizeof state);
+	CHECK_EQ_INT(travel_hotels_take(db, &big, err, sizeof err), 1);
+	db_state(state2, sizeof state2);
+	CHECK_STR(state2, state);
+	CHECK_EQ_INT(travel_hotels_take(db, &o, err, sizeof err), 0);
+	CHECK_EQ_INT(travel_hotels_take(db, &o, err, sizeof err), 1);
+
+	/* Release everything: all rooms are back. */
+	CHECK_EQ_INT(travel_hotels_release(db, id, allot, err, sizeof err), 0);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-10"), 0);
+	CHECK_EQ_INT(travel_hotels_release(db, id, 1, err, sizeof err), 0);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-10"), 0);	/* never below 0 */
+
+	/* A full middle night: a longer stay takes nothing at all. */
+	{
+		struct common_date in = { 2024, 9, 10 }, out = { 2024, 9, 11 };
+		const struct travel_hotel *h =
+		    &c->hotels[atoi(strchr(o.hotel_id, '-') + 1)];
+
+		travel_hotels_offer_id(h, &in, &out, 1, night_id,
+		    sizeof night_id);
+		CHECK_EQ_INT(travel_hotels_offer(db, night_id, 1, &one, err,
+		    sizeof err), 0);
+		for (k = 0; k < allot; k++)
+			CHECK_EQ_INT(travel_hotels_take(db, &one, err,
+			    sizeof err), 0);
+		db_state(state, sizeof state);
+		CHECK_EQ_INT(travel_hotels_take(db, &o, err, sizeof err), 1);
+		db_state(state2, sizeof state2);
+		CHECK_STR(state2, state);
+		CHECK_EQ_INT(taken(o.hotel_id, "2024-09-09"), 0);
+		CHECK_EQ_INT(travel_hotels_release(db, night_id, allot, err,
+		    sizeof err), 0);
+	}
+	/* Inside a caller's transaction that rolls back, nothing stays. */
+	CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_EQ_INT(travel_hotels_take(db, &o, err, sizeof err), 0);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-09"), 1);
+	CHECK(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_EQ_INT(taken(o.hotel_id, "2024-09-09"), 0);
+	free(c);
+}
+
+/* Bad input ---------------------------------------------------------------- */
+
+static void
+test_bad_input(void)
+{
+	static const struct {
+		const char *args;
+		const char *want;	/* in the message */
+		const char *want2;	/* and this, or NULL */
+	} cases[] = {
+#define STAY	"\"checkIn\":\"2024-06-15\",\"checkOut\":\"2024-06-22\""
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-04-30\","
+		  "\"checkOut\":\"2024-05-02\",\"guests\":2}", "checkIn",
+		  "in the past" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-15\",\"guests\":2}", "checkOut",
+		  "after checkIn" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-10\",\"guests\":2}", "checkOut",
+		  "after checkIn" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-07-16\",\"guests\":2}", "checkOut",
+		  "31 nights" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-02-30\","
+		  "\"checkOut\":\"2024-07-16\",\"guests\":2}", "checkIn", NULL },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"15/06/2024\","
+		  "\"checkOut\":\"2024-07-16\",\"guests\":2}", "checkIn", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":0}",
+		  "guests", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":50}",
+		  "guests", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2.5}",
+		  "guests", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":\"2\"}",
+		  "guests", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY "}", "guests", NULL },
+		{ "{" STAY ",\"guests\":2}", "location", NULL },
+		{ "{\"location\":\"Atlantis\"," STAY ",\"guests\":2}",
+		  "location", "unknown place \"Atlantis\"" },
+		{ "{\"location\":\"san juan\"," STAY ",\"guests\":2}",
+		  "location", "San Juan, Puerto Rico" },
+		{ "{\"location\":\"   \"," STAY ",\"guests\":2}",
+		  "location", "empty place name" },
+		{ "{\"location\":\"Barcelona'; DROP TABLE hotel_inventory;--\","
+		  STAY ",\"guests\":2}", "location", "unknown place" },
+		{ "{\"location\":\"Bar\\r\\ncelona\"," STAY ",\"guests\":2}",
+		  "location", NULL },
+		{ "{\"location\":42," STAY ",\"guests\":2}", "location", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"preferredChains\":\"Marriott\"}", "preferredChains", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"preferredChains\":[1,2]}", "preferredChains", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"preferredChains\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
+		  "\"g\",\"h\",\"i\",\"j\",\"k\"]}", "preferredChains", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"nearbyAttractions\":\"Sagrada Familia\"}",
+		  "nearbyAttractions", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"maxPrice\":-1}", "maxPrice", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"maxPrice\":\"cheap\"}", "maxPrice", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"maxPrice\":1e12}", "maxPrice", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"minStars\":6}", "minStars", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"minStars\":\"4\"}", "minStars", NULL },
+		{ "{\"location\":\"Barcelona\"," STAY ",\"guests\":2,"
+		  "\"rooms\":3}", "rooms", NULL },
+#undef STAY
+	};
+	char	 err[1024], state[128], state2[128], *q;
+	cJSON	*res;
+	size_t	 i, n;
+
+	db_state(state, sizeof state);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		res = search(cases[i].args, err, sizeof err);
+		CHECK(res == NULL);
+		cJSON_Delete(res);
+		CHECK_CONTAINS(err, cases[i].want);
+		if (cases[i].want2 != NULL)
+			CHECK_CONTAINS(err, cases[i].want2);
+		CHECK(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL);
+	}
+	/* Huge strings. */
+	n = 200000;
+	q = malloc(n + 256);
+	CHECK(q != NULL);
+	if (q != NULL) {
+		snprintf(q, n + 256, "{\"location\":\"");
+		memset(q + strlen(q), 'x', n);
+		snprintf(q + strlen("{\"location\":\"") + n, 200, "\","
+		    "\"checkIn\":\"2024-06-15\",\"checkOut\":\"2024-06-22\","
+		    "\"guests\":2}");
+		res = search(q, err, sizeof err);
+		CHECK(res == NULL);
+		cJSON_Delete(res);
+		CHECK_CONTAINS(err, "location");
+		snprintf(q, n + 256, "{\"location\":\"Barcelona\",\"checkIn\":"
+		    "\"2024-06-15\",\"checkOut\":\"2024-06-22\",\"guests\":2,"
+		    "\"nearbyAttractions\":[\"");
+		i = strlen(q);
+		memset(q + i, 'y', n);
+		snprintf(q + i + n, 200, "\"]}");
+		res = search(q, err, sizeof err);
+		CHECK(res == NULL);
+		cJSON_Delete(res);
+		CHECK_CONTAINS(err, "nearbyAttractions");
+		free(q);
+	}
+	db_state(state2, sizeof state2);
+	CHECK_STR(state2, state);
+}
+
+/* How long the guide's search takes (a figure, never pass/fail). */
+static void
+measure_search(void)
+{
+	double	t0 = now_ms();
+	char	err[1024];
+	int	i, n = 200;
+
+	for (i = 0; i < n; i++)
+		cJSON_Delete(search(guide_query, err, sizeof err));
+	printf("# the guide's searchHotels in-process: %.3f ms each\n",
+	    (now_ms() - t0) / n);
+}
+
 int
 main(void)
 {
@@ -253,6 +1091,20 @@ main(void)
 	}
 
 	TEST(test_guide_acceptance);
+	TEST(test_synthesis_is_deterministic);
+	TEST(test_synthesis_shape);
+	TEST(test_synthesis_every_city);
+	TEST(test_prices);
+	TEST(test_search_is_deterministic);
+	TEST(test_search_summary);
+	TEST(test_preferences_rank_first);
+	TEST(test_attraction_distances);
+	TEST(test_price_ceiling);
+	TEST(test_offer_rederived);
+	TEST(test_offer_ids_rejected);
+	TEST(test_inventory_runs_out_and_returns);
+	TEST(test_bad_input);
+	measure_search();
 
 	mcp_schema_free(in_schema);
 	mcp_schema_free(out_schema);
