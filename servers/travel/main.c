@@ -44,6 +44,10 @@ static sqlite3 *travel_db_handle;
 
 static const struct mcp_tool *const travel_tools[] = {
 	&travel_tool_search_flights,
+	&travel_tool_book_flight,
+	&travel_tool_cancel_booking,
+	&travel_tool_get_booking,
+	&travel_tool_list_bookings,
 };
 
 /* travel://about: the data's attributions, as its licences ask. */
@@ -107,7 +111,7 @@ travel_setup(struct common_app *app, char *err, size_t errlen)
 	if (mcp_server_add_resource(app->server, &travel_about_resource, app,
 	    &e) != 0)
 		goto fail;
-	return (0);
+	return (travel_resources_setup(app, err, errlen));
 fail:
 	snprintf(err, errlen, "%s", e.msg);
 	return (-1);
@@ -123,6 +127,7 @@ static struct common_app travel_app = {
 static void
 travel_atexit(void)
 {
+	travel_resources_free();
 	/* Statements cached: the close in common_app_main was refused. */
 	if (travel_db_finalize() > 0 && travel_db_handle != NULL)
 		sqlite3_close(travel_db_handle);
