@@ -279,13 +279,16 @@ void
 weather_model_range(double a, double b, const char *unit, char *buf,
     size_t len)
 {
-	long	x = lround(a), y = lround(b);
+	long	x = lround(a), y = lround(b), lo = x < y ? x : y;
+	long	hi = x < y ? y : x;
 
 	if (x == y)
 		snprintf(buf, len, "%ld%s", x, unit);
+	else if (lo < 0)
+		/* "-5 to -1°C" reads better than "-5--1°C". */
+		snprintf(buf, len, "%ld to %ld%s", lo, hi, unit);
 	else
-		snprintf(buf, len, "%ld-%ld%s", x < y ? x : y, x < y ? y : x,
-		    unit);
+		snprintf(buf, len, "%ld-%ld%s", lo, hi, unit);
 }
 
 void

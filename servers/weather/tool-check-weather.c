@@ -193,21 +193,23 @@ check_call(struct mcp_call *c, const cJSON *args, void *arg)
 	    "from the station's 2003-2021 averages, not a forecast");
 	mcp_json_add_str(out, "source", WEATHER_CLIMATE_SOURCE);
 
-	len = 512 + (size_t)count * 128;
+	len = 1024 + (size_t)count * 160;
 	text = mcp_xmalloc(len);
 	k = (size_t)snprintf(text, len, "%s, %s to %s (%s, station %s, %.0f "
-	    "km): %s; rain chance up to %d%%.", n.label, s, e, basis,
-	    n.station_name, n.distance_km, line, rain_max);
+	    "km): %s; %s chance up to %d%%.", n.label, s, e, basis,
+	    n.station_name, n.distance_km, line, hmin <= 1.0 ? "snow or rain" :
+	    "rain", rain_max);
 	if (n.others && k < len)
 		k += (size_t)snprintf(text + k, len - k, " Chose %s.",
 		    n.resolution);
 	for (i = 0; i < (size_t)count && k < len; i++) {
 		cJSON *day = cJSON_GetArrayItem(list, (int)i);
 
-		k += (size_t)snprintf(text + k, len - k, "\n%s: %s, rain %d%%%s",
+		k += (size_t)snprintf(text + k, len - k, "\n%s: %s, %s %d%%%s",
 		    cJSON_GetObjectItemCaseSensitive(day, "date")->valuestring,
 		    cJSON_GetObjectItemCaseSensitive(day,
-		    "summary")->valuestring, days[i].rain_chance,
+		    "summary")->valuestring, days[i].high_c <= 1.0 ?
+		    "snow or rain" : "rain", days[i].rain_chance,
 		    days[i].basis == WEATHER_MODEL_MODELLED ? " (modelled)" :
 		    "");
 	}

@@ -397,6 +397,97 @@ test_modelled_forecast(void)
 	cJSON_Delete(r);
 }
 
+/*
+ * The model against the climate of the same days: a second server whose
+ * today lies two months earlier gives the outlook for the days the first
+ * one models. Over the largest cities the modelled highs scatter around
+ * the outlook with spells (neighbouring days alike) and the rain chances
+ * keep their average.
+ */
+static void
+test_model_statistics(void)
+{
+	struct serverutil	*early, *mine = su;
+	struct common_csv	*c = open_csv("cities.csv");
+	char			 err[256], args[512];
+	double			 sum = 0, sq = 0, lag = 0, var = 0, prev = 0;
+	double			 rain_m = 0, rain_o = 0;
+	int			 cities = 0, n = 0, pos = 0, pairs = 0, i;
+
+	early = serverutil_start("weather", serverutil_db_path(su),
+	    "2024-03-01", NULL);
+	CHECK(early != NULL && c != NULL);
+	while (early != NULL && c != NULL && cities < 30 &&
+	    common_csv_next(c, err, sizeof err) == 1) {
+		cJSON *m, *o;
+
+		if (common_csv_line(c) == 1 || common_csv_count(c) < 13 ||
+		    *common_csv_field(c, 11) == '\0')
+			continue;
+		snprintf(args, sizeof args, "{\"location\":\"%s, %s\","
+		    "\"startDate\":\"2024-05-01\",\"endDate\":"
+		    "\"2024-05-16\"}", common_csv_field(c, 1),
+		    common_csv_field(c, 2));
+		m = serverutil_call(su, "checkWeather", args, NULL);
+		su = early;
+		o = serverutil_call(su, "checkWeather", args, NULL);
+		su = mine;
+		if (m == NULL || o == NULL || testutil_json_at(m,
+		    "structuredContent") == NULL || testutil_json_at(o,
+		    "structuredContent") == NULL) {
+			/* A name two towns of one country share: skip it. */
+			cJSON_Delete(m);
+			cJSON_Delete(o);
+			continue;
+		}
+		cities++;
+		for (i = 0; i < 16; i++) {
+			char path[64];
+			double hm, ho, a;
+
+			snprintf(path, sizeof path, "structuredContent.days[%d]",
+			    i);
+			CHECK_STR(testutil_json_str(testutil_json_at(m, path),
+			    "basis"), "modelled");
+			CHECK_STR(testutil_json_str(testutil_json_at(o, path),
+			    "basis"), "climatological outlook");
+			hm = num(testutil_json_at(m, path), "highC");
+			ho = num(testutil_json_at(o, path), "highC");
+			CHECK(num(testutil_json_at(m, path), "lowC") < hm);
+			a = hm - ho;
+			sum += a;
+			sq += a * a;
+			pos += a > 0;
+			n++;
+			if (i > 0) {
+				lag += a * prev;
+				var += a * a;
+				pairs++;
+			}
+			prev = a;
+			rain_m += num(testutil_json_at(m, path), "rainChance");
+			rain_o += num(testutil_json_at(o, path), "rainChance");
+		}
+		cJSON_Delete(m);
+		cJSON_Delete(o);
+	}
+	common_csv_free(c);
+	if (early != NULL)
+		serverutil_stop(early);
+	CHECK(cities >= 20);
+	if (n == 0)
+		return;
+	printf("# %d cities x 16 days: highs %+.2f °C from the outlook, sd "
+	    "%.2f, lag-1 correlation %.2f, rain chance %.1f%% vs %.1f%%\n",
+	    cities, sum / n, sqrt(sq / n - (sum / n) * (sum / n)),
+	    var > 0 ? lag / var : 0, rain_m / n, rain_o / n);
+	CHECK(fabs(sum / n) < 0.6);
+	CHECK(sqrt(sq / n) > 1.2 && sqrt(sq / n) < 3.0);
+	CHECK(pos > n * 3 / 10 && pos < n * 7 / 10);
+	CHECK(var > 0 && lag / var > 0.2);
+	CHECK(fabs(rain_m - rain_o) / n < 6.0);
+}
+
 static void
 test_determinism(void)
 {
@@ -957,6 +1048,7 @@ main(void)
 	TEST(test_about);
 	TEST(test_acceptance_barcelona);
 	TEST(test_modelled_forecast);
+	TEST(test_model_statistics);
 	TEST(test_determinism);
 	TEST(test_shared_database);
 	TEST(test_units);
