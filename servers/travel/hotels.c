@@ -242,7 +242,7 @@ static const char *const hotels_words[] = {
 	"Panorama", "Victoria", "Orient", "Alba", "Mirador", "Bellevue",
 	"Cosmo", "Vista", "Arts", "Market", "Cathedral", "Riverside",
 	"Terrace", "Lantern", "Cloister", "Sunset", "Linden", "Meridian",
-	"Mosaic", "Heritage", "Courtyard Lane", "Palmera", "Opera",
+	"Mosaic", "Heritage", "Cornerstone", "Palmera", "Opera",
 };
 static const char *const hotels_patterns[] = {
 	"Hotel %s", "%s Hotel", "Casa %s", "The %s", "%s Suites",
@@ -570,7 +570,9 @@ travel_hotels_city(sqlite3 *db, long long gid, struct travel_hotels_city *c,
 		} else {
 			double u = hotels_unit(&r);
 
-			h->stars = u < 0.15 ? 2 : u < 0.55 ? 3 : u < 0.9 ? 4 : 5;
+			/* Five-star independents are a big city's. */
+			h->stars = u < 0.15 ? 2 : u < 0.55 ? 3 : u < 0.9 ||
+			    n < 15 ? 4 : 5;
 		}
 
 		/* Near the anchor: closer in a district, wider round the centre. */
@@ -704,6 +706,57 @@ travel_hotels_rooms_left(sqlite3 *db, const struct travel_hotel *h,
 	*left = h->allotment - sqlite3_column_int(st, 0);
 	if (*left < 0)
 		*left = 0;
+	sqlite3_finalize(st);
+	return (0);
+}
+
+static const char hotels_city_taken_sql[] =
+    "SELECT hotel_id, max(taken) FROM hotel_inventory"
+    " WHERE hotel_id >= ? AND hotel_id < ? AND night >= ? AND night < ?"
+    " GROUP BY hotel_id";
+
+int
+travel_hotels_city_left(sqlite3 *db, const struct travel_hotels_city *c,
+    const struct common_date *check_in, int nights, int *left, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt		*st;
+	struct common_date	 end = *check_in;
+	char			 from[COMMON_DATE_LEN], to[COMMON_DATE_LEN];
+	char			 lo[32], hi[32];
+	size_t			 i;
+	int			 step;
+
+	common_date_add_days(&end, nights);
+	common_date_format(check_in, from);
+	common_date_format(&end, to);
+	/* The city's ids are "H<gid>-NN": all between "H<gid>-" and "H<gid>.". */
+	snprintf(lo, sizeof lo, "H%lld-", c->geonames_id);
+	snprintf(hi, sizeof hi, "H%lld.", c->geonames_id);
+	for (i = 0; i < c->n; i++)
+		left[i] = c->hotels[i].allotment;
+	if (hotels_prepare(db, hotels_city_taken_sql, &st, err, errlen) != 0)
+		return (-1);
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *dash = id != NULL ? strchr(id, '-') : NULL;
+		long k = dash != NULL ? strtol(dash + 1, NULL, 10) : -1;
+
+		if (k < 0 || (size_t)k >= c->n)
+			continue;
+		left[k] -= sqlite3_column_int(st, 1);
+		if (left[k] < 0)
+			left[k] = 0;
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "hotels: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return (-1);
+	}
 	sqlite3_finalize(st);
 	return (0);
 }

@@ -133,6 +133,10 @@ int	 travel_hotels_rooms_for(int guests);
 int	 travel_hotels_rooms_left(sqlite3 *, const struct travel_hotel *,
 	     const struct common_date *check_in, int nights, int *left,
 	     char *err, size_t errlen);
+/* The same for every hotel of c at once: left[i] for c->hotels[i]. */
+int	 travel_hotels_city_left(sqlite3 *, const struct travel_hotels_city *c,
+	     const struct common_date *check_in, int nights, int *left,
+	     char *err, size_t errlen);
 /* Writes the offer id (at most 63 characters and its NUL) into buf. */
 void	 travel_hotels_offer_id(const struct travel_hotel *,
 	     const struct common_date *check_in,

@@ -313,6 +313,7 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 	struct travel_hotels_city *c = NULL;
 	struct search_sight	 sights[SEARCH_MAX_NAMES];
 	struct search_offer	 offers[TRAVEL_HOTELS_MAX];
+	int			 lefts[TRAVEL_HOTELS_MAX];
 	struct common_date	 in, out, night;
 	const cJSON		*it, *chains, *names, *maxp, *mins;
 	cJSON			*res = NULL, *notes, *arr;
@@ -455,6 +456,11 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 	}
 
 	/* The hotels that fit. */
+	if (travel_hotels_city_left(db, c, &in, nights, lefts, why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "%s", why);
+		goto fail;
+	}
 	for (i = 0; i < c->n; i++) {
 		const struct travel_hotel *h = &c->hotels[i];
 		struct search_offer *o = &offers[noffers];
@@ -465,11 +471,7 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 			below_stars++;
 			continue;
 		}
-		if (travel_hotels_rooms_left(db, h, &in, nights, &left, why,
-		    sizeof why) != 0) {
-			snprintf(err, errlen, "%s", why);
-			goto fail;
-		}
+		left = lefts[i];
 		if (left < rooms) {
 			sold_out++;
 			continue;

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "mcp/schema.h"
+#include "mcp/server.h"
 #include "servers/common/date.h"
 #include "servers/common/db.h"
 #include "servers/common/place.h"
@@ -136,6 +137,8 @@ dump_city(long long gid)
 	free(c);
 }
 
+static int has_note(const cJSON *, const char *);
+
 /* The guide's search (issue 5's acceptance). */
 static const char guide_query[] =
     "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
@@ -193,6 +196,7 @@ test_guide_acceptance(void)
 		return;
 	}
 	CHECK_STR(offer_str(res, "location"), "Barcelona, Spain");
+	CHECK(has_note(res, "Barcelona, Venezuela"));
 	CHECK_EQ_INT(offer_num(res, "nights"), 7);
 	CHECK_EQ_INT(offer_num(res, "rooms"), 1);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "simulated")));
@@ -459,6 +463,32 @@ out:
 	free(syd);
 	free(zur);
 	free(bkk);
+}
+
+/* The kit takes the tool as declared: schemas and annotations compile. */
+static void
+test_tool_declaration(void)
+{
+	static const struct mcp_server_info info = { .name = "hotels-test",
+	    .version = "0" };
+	struct mcp_server	*srv = mcp_server_new(&info);
+	struct mcp_err		 e = { 0, "" };
+	cJSON			*ann;
+
+	CHECK(srv != NULL);
+	if (srv == NULL)
+		return;
+	CHECK_EQ_INT(mcp_server_add_tool(srv, &travel_tool_search_hotels, NULL,
+	    &e), 0);
+	CHECK_STR(e.msg, "");
+	mcp_server_free(srv);
+	CHECK_STR(travel_tool_search_hotels.name, "searchHotels");
+	ann = cJSON_Parse(travel_tool_search_hotels.annotations);
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ann,
+	    "readOnlyHint")));
+	CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ann,
+	    "destructiveHint")));
+	cJSON_Delete(ann);
 }
 
 /* Searching --------------------------------------------------------------- */
@@ -1095,6 +1125,7 @@ main(void)
 	TEST(test_synthesis_shape);
 	TEST(test_synthesis_every_city);
 	TEST(test_prices);
+	TEST(test_tool_declaration);
 	TEST(test_search_is_deterministic);
 	TEST(test_search_summary);
 	TEST(test_preferences_rank_first);
