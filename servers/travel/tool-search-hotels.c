@@ -21,6 +21,8 @@
 /* Offers returned at most, and names the user may list. */
 #define SEARCH_MAX_OFFERS	10
 #define SEARCH_MAX_NAMES	10
+/* Rooms are sold this far ahead at most (as the flights are). */
+#define SEARCH_MAX_AHEAD_DAYS	730
 #define SEARCH_SIMULATED	"Prices and availability are simulated " \
 	"(no live hotel data): hotels are synthesised for each city near " \
 	"its real attractions and districts."
@@ -241,6 +243,13 @@ search_dates(const cJSON *args, struct common_date *in, struct common_date *out,
 		    "%s); give a check-in date from today on",
 		    search_str(cJSON_GetObjectItemCaseSensitive(args,
 		    "checkIn")), t);
+		return (-1);
+	}
+	if (common_date_diff(&today, in) > SEARCH_MAX_AHEAD_DAYS) {
+		snprintf(err, errlen, "checkIn: %s is more than two years ahead "
+		    "(today is %s); hotels sell rooms about a year ahead, give "
+		    "a nearer date", search_str(cJSON_GetObjectItemCaseSensitive(
+		    args, "checkIn")), t);
 		return (-1);
 	}
 	n = common_date_diff(in, out);

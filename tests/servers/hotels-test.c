@@ -15,16 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <event2/event.h>
+#include <event2/util.h>
 #include <sqlite3.h>
 
 #include "mcp/schema.h"
 #include "mcp/server.h"
+#include "mcp/stdio.h"
+#include "servers/common/app.h"
 #include "servers/common/date.h"
 #include "servers/common/db.h"
 #include "servers/common/place.h"
 #include "tests/harness.h"
+#include "tests/mcp/testutil.h"
 
 #include "servers/travel/hotels.c"
 #include "servers/travel/tool-search-hotels.c"
@@ -489,6 +495,104 @@ test_tool_declaration(void)
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ann,
 	    "destructiveHint")));
 	cJSON_Delete(ann);
+}
+
+/*
+ * searchHotels served by the kit in-process over a socketpair: the
+ * transcript a client sees (tools/list, a result, an isError).
+ */
+static void
+test_served_by_kit(void)
+{
+	static const struct mcp_server_info info = { .name = "hotels-test",
+	    .version = "0" };
+	struct common_app	 app;
+	struct mcp_stdio_opts	 so = { 0, NULL };
+	struct event_base	*base = event_base_new();
+	struct mcp_server	*srv = mcp_server_new(&info);
+	struct testutil_lines	*lines;
+	struct mcp_err		 e = { 0, "" };
+	char			 req[2048], *line;
+	cJSON			*j;
+	int			 fd[2];
+
+	memset(&app, 0, sizeof app);
+	app.db = db;
+	CHECK(base != NULL && srv != NULL);
+	if (base == NULL || srv == NULL)
+		return;
+	CHECK_EQ_INT(mcp_server_add_tool(srv, &travel_tool_search_hotels, &app,
+	    &e), 0);
+	testutil_socketpair(fd);
+	mcp_server_serve(srv, base, mcp_stdio_new(base, fd[0], fd[0], &so));
+	evutil_make_socket_nonblocking(fd[1]);
+	lines = testutil_lines_new(base, fd[1]);
+
+#define SEND(text) testutil_write(base, fd[1], text "\n", strlen(text "\n"))
+	SEND("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+	    "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":"
+	    "{},\"clientInfo\":{\"name\":\"hotels-test\",\"version\":\"0\"}}}");
+	free(testutil_lines_next(lines, 5000));
+	SEND("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+	SEND("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+	line = testutil_lines_next(lines, 5000);
+	j = line != NULL ? cJSON_Parse(line) : NULL;
+	free(line);
+	CHECK_STR(testutil_json_str(j, "result.tools[0].name"), "searchHotels");
+	CHECK(cJSON_IsTrue(testutil_json_at(j,
+	    "result.tools[0].annotations.readOnlyHint")));
+	CHECK(testutil_json_at(j, "result.tools[0].outputSchema") != NULL);
+	CHECK_STR(testutil_json_str(j,
+	    "result.tools[0].inputSchema.required[0]"), "location");
+	cJSON_Delete(j);
+
+	snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":"
+	    "\"tools/call\",\"params\":{\"name\":\"searchHotels\","
+	    "\"arguments\":%s}}\n", guide_query);
+	testutil_write(base, fd[1], req, strlen(req));
+	line = testutil_lines_next(lines, 5000);
+	j = line != NULL ? cJSON_Parse(line) : NULL;
+	free(line);
+	CHECK(!cJSON_IsTrue(testutil_json_at(j, "result.isError")));
+	CHECK_STR(testutil_json_str(j,
+	    "result.structuredContent.offers[0].chain"), "Marriott");
+	CHECK_CONTAINS(testutil_json_str(j, "result.content[0].text"),
+	    "hotel offers in Barcelona, Spain");
+	CHECK_CONTAINS(testutil_json_str(j, "result.content[0].text"),
+	    "simulated");
+	cJSON_Delete(j);
+
+	/* Wrong types stop at the kit; wrong values at the handler. */
+	SEND("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"searchHotels\",\"arguments\":{"
+	    "\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-22\",\"guests\":\"two\"}}}");
+	line = testutil_lines_next(lines, 5000);
+	j = line != NULL ? cJSON_Parse(line) : NULL;
+	free(line);
+	CHECK(cJSON_IsTrue(testutil_json_at(j, "result.isError")));
+	CHECK_CONTAINS(testutil_json_str(j, "result.content[0].text"),
+	    "guests");
+	cJSON_Delete(j);
+	SEND("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"searchHotels\",\"arguments\":{"
+	    "\"location\":\"Barcelona\",\"checkIn\":\"2024-04-15\","
+	    "\"checkOut\":\"2024-06-22\",\"guests\":2}}}");
+	line = testutil_lines_next(lines, 5000);
+	j = line != NULL ? cJSON_Parse(line) : NULL;
+	free(line);
+	CHECK(cJSON_IsTrue(testutil_json_at(j, "result.isError")));
+	CHECK_CONTAINS(testutil_json_str(j, "result.content[0].text"),
+	    "checkIn: 2024-04-15 is in the past");
+	cJSON_Delete(j);
+#undef SEND
+
+	testutil_lines_free(lines);
+	close(fd[1]);
+	testutil_spin(base, 50);
+	mcp_server_free(srv);
+	close(fd[0]);
+	event_base_free(base);
 }
 
 /* Searching --------------------------------------------------------------- */
@@ -982,6 +1086,9 @@ test_bad_input(void)
 		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
 		  "\"checkOut\":\"2024-07-16\",\"guests\":2}", "checkOut",
 		  "31 nights" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2026-06-15\","
+		  "\"checkOut\":\"2026-06-16\",\"guests\":2}", "checkIn",
+		  "more than two years ahead" },
 		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-02-30\","
 		  "\"checkOut\":\"2024-07-16\",\"guests\":2}", "checkIn", NULL },
 		{ "{\"location\":\"Barcelona\",\"checkIn\":\"15/06/2024\","
@@ -1126,6 +1233,7 @@ main(void)
 	TEST(test_synthesis_every_city);
 	TEST(test_prices);
 	TEST(test_tool_declaration);
+	TEST(test_served_by_kit);
 	TEST(test_search_is_deterministic);
 	TEST(test_search_summary);
 	TEST(test_preferences_rank_first);
