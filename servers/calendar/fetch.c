@@ -36,18 +36,18 @@ struct calendar_fetch {
 };
 
 static void
-fetch_finish(struct calendar_fetch *f, const char *error)
+fetch_finish(struct calendar_fetch *f, const char *error, size_t failed)
 {
 	if (f->done)
 		return;
 	f->done = 1;
 	evtimer_del(f->timer);
-	f->cb(f->arg, error == NULL ? f->contents : NULL, error);
+	f->cb(f->arg, error == NULL ? f->contents : NULL, error, failed);
 }
 
 /* Fails with why, adding the last line of the child's stderr when any. */
 static void
-fetch_fail(struct calendar_fetch *f, const char *why)
+fetch_fail(struct calendar_fetch *f, const char *why, size_t failed)
 {
 	char	*tail, *line, *msg;
 	size_t	 n;
@@ -66,7 +66,7 @@ fetch_fail(struct calendar_fetch *f, const char *why)
 		msg = mcp_xprintf("%s (%s said: %.200s)", why, f->program, line);
 	else
 		msg = mcp_xstrdup(why);
-	fetch_finish(f, msg);
+	fetch_finish(f, msg, failed);
 	free(msg);
 	free(tail);
 }
@@ -80,7 +80,7 @@ fetch_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	snprintf(why, sizeof why, "%s did not answer in time", f->program);
-	fetch_fail(f, why);
+	fetch_fail(f, why, f->n);
 }
 
 static void
@@ -94,9 +94,9 @@ fetch_read_cb(void *arg, const struct mcp_response *r)
 	if (f->done)
 		return;
 	if (r->code != 0) {
-		why = mcp_xprintf("%s: %s answered: %s", f->uris[s->i],
-		    f->program, r->message != NULL ? r->message : "error");
-		fetch_fail(f, why);
+		why = mcp_xprintf("%s answered: %s", f->program,
+		    r->message != NULL ? r->message : "error");
+		fetch_fail(f, why, s->i);
 		free(why);
 		return;
 	}
@@ -105,16 +105,15 @@ fetch_read_cb(void *arg, const struct mcp_response *r)
 	if (!cJSON_IsObject(first) ||
 	    (!cJSON_IsString(cJSON_GetObjectItem(first, "text")) &&
 	    !cJSON_IsString(cJSON_GetObjectItem(first, "blob")))) {
-		why = mcp_xprintf("%s: %s returned no contents", f->uris[s->i],
-		    f->program);
-		fetch_fail(f, why);
+		why = mcp_xprintf("%s returned no contents", f->program);
+		fetch_fail(f, why, s->i);
 		free(why);
 		return;
 	}
 	cJSON_ReplaceItemInArray(f->contents, (int)s->i,
 	    cJSON_Duplicate(first, true));
 	if (++f->got == f->n)
-		fetch_finish(f, NULL);
+		fetch_finish(f, NULL, f->n);
 }
 
 static void
@@ -129,7 +128,7 @@ fetch_connected(void *arg, const struct mcp_response *r)
 	if (r->code != 0) {
 		why = mcp_xprintf("cannot start %s: %s", f->program,
 		    r->message != NULL ? r->message : "no answer");
-		fetch_fail(f, why);
+		fetch_fail(f, why, f->n);
 		free(why);
 		return;
 	}
@@ -148,7 +147,7 @@ fetch_closed(void *arg, const char *reason)
 		return;
 	why = mcp_xprintf("%s stopped: %s", f->program, reason != NULL ?
 	    reason : "it closed the connection");
-	fetch_fail(f, why);
+	fetch_fail(f, why, f->n);
 	free(why);
 }
 

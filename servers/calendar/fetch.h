@@ -17,13 +17,14 @@ struct calendar_fetch;
 /*
  * contents: on success, an array with one object per URI (its first
  * contents item: uri, mimeType, text or blob), borrowed for the callback;
- * NULL on failure, and error then says which URI or what failed and why.
+ * NULL on failure, and error then says what failed and why, failed naming
+ * the URI that failed (its index), or n when it was not one read.
  * Runs exactly once unless calendar_fetch_free comes first. Never free the
  * fetch from the callback (it runs inside the client's): defer it to the
  * loop.
  */
 typedef void (*calendar_fetch_cb)(void *arg, const cJSON *contents,
-    const char *error);
+    const char *error, size_t failed);
 
 /*
  * Starts argv[0] (a path) with argv and reads uris (copied). NULL with err

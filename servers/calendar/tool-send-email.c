@@ -219,21 +219,21 @@ done:
 }
 
 static void
-job_fetched(void *arg, const cJSON *contents, const char *error)
+job_fetched(void *arg, const cJSON *contents, const char *error,
+    size_t failed)
 {
 	struct calendar_mail_job	*j = arg;
 	const cJSON			*item, *mime, *text, *blob;
 	size_t				 i, k = 0;
 
 	if (error != NULL) {
-		/* error starts with the URI when a read failed. */
+		/* The failed read's attachment, else the first to fetch. */
 		for (i = 0; i < j->natt; i++) {
-			if (j->att[i].travel && strncmp(error, j->att[i].uri,
-			    strlen(j->att[i].uri)) == 0)
+			if (j->att[i].travel && k++ == failed)
 				break;
 		}
 		if (i == j->natt)
-			for (i = 0; i < j->natt && !j->att[i].travel; i++)
+			for (i = 0; !j->att[i].travel; i++)
 				;
 		mcp_call_return_error(j->call, "attachments[%zu]: cannot fetch "
 		    "%s: %s; nothing was written", i, j->att[i].uri, error);
