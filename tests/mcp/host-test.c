@@ -88,6 +88,19 @@ tool_hang(struct mcp_call *c, const cJSON *args, void *arg)
 	mcp_call_on_cancel(c, hang_cancelled, NULL);
 }
 
+/* Writes a line that is not JSON-RPC to stdout, then answers. */
+static void
+tool_spew(struct mcp_call *c, const cJSON *args, void *arg)
+{
+	static const char junk[] = "garbage {not json\n";
+
+	(void)args;
+	(void)arg;
+	if (write(1, junk, sizeof junk - 1) < 0)
+		abort();
+	mcp_call_return_text(c, "after the garbage");
+}
+
 static void
 res_note(struct mcp_call *c, const char *uri, const cJSON *vars, void *arg)
 {
@@ -126,6 +139,8 @@ static const struct mcp_tool self_tools[] = {
 	  .annotations = "{\"destructiveHint\":false,\"openWorldHint\":false}" },
 	{ .name = "grow", .input_schema = OBJ, .handler = tool_grow },
 	{ .name = "hang", .input_schema = OBJ, .handler = tool_hang,
+	  .annotations = "{\"readOnlyHint\":true}" },
+	{ .name = "spew", .input_schema = OBJ, .handler = tool_spew,
 	  .annotations = "{\"readOnlyHint\":true}" },
 };
 
