@@ -10,6 +10,9 @@
  *
  * The host knows nothing of any particular server: which tools must always
  * ask is the application's list.
+ *
+ * Programs should ignore SIGPIPE, and call curl_global_init once before
+ * adding an http server (see http_client.h).
  */
 #ifndef MCP_HOST_H
 #define MCP_HOST_H
