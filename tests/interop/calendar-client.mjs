@@ -262,7 +262,7 @@ await check('bad input is isError naming the field, nothing written', async () =
   expect(l.structuredContent.count === 15, `events in June: ${l.structuredContent.count}`);
 });
 
-await check('travel:// attachment without tripmcp-travel beside the program', async () => {
+await check('travel:// attachment without tripmcp-travel beside the program; --outbox', async () => {
   // A copy of the program alone in a directory: no sibling to start.
   const lone = join(dir, 'lone');
   const copy = join(dir, 'lone-bin', 'tripmcp-calendar');
@@ -270,14 +270,19 @@ await check('travel:// attachment without tripmcp-travel beside the program', as
   mkdirSync(lone, { recursive: true });
   copyFileSync(server, copy);
   chmodSync(copy, 0o755);
-  const c = await start(copy, join(lone, 'calendar.db'));
+  const out = join(dir, 'elsewhere', 'outbox');
+  const c = await start(copy, join(lone, 'calendar.db'), ['--outbox', out]);
   const r = await c.callTool(
     { name: 'sendEmail', arguments: { to: 'user@example.com', subject: 's', body: 'b', attachments: ['travel://itineraries/barcelona-2024'] } },
     undefined,
     REQ
   );
   expect(r.isError && /attachments\[0\].*travel:\/\/itineraries\/barcelona-2024.*tripmcp-travel/.test(r.content[0].text), r.content?.[0]?.text);
-  expect(!existsSync(join(lone, 'outbox', 'new')) || readdirSync(join(lone, 'outbox', 'new')).length === 0, 'a message was written');
+  expect(!existsSync(join(out, 'new')) || readdirSync(join(out, 'new')).length === 0, 'a message was written');
+  // --outbox decides where messages go.
+  const ok = await c.callTool({ name: 'sendEmail', arguments: { to: 'user@example.com', subject: 's', body: 'b' } }, undefined, REQ);
+  expect(!ok.isError && ok.structuredContent.path.startsWith(join(out, 'new') + '/'), `path ${ok.structuredContent?.path}`);
+  expect(readdirSync(join(out, 'new')).length === 1 && !existsSync(join(lone, 'outbox')), '--outbox not used');
 });
 
 await finish();
