@@ -364,10 +364,13 @@ hotels_same_city(const char *a, const char *b)
  * the city's sights.
  */
 static int
-hotels_anchors(sqlite3 *db, const struct travel_hotels_city *c,
+hotels_anchors(sqlite3 *db, const struct travel_hotels_city *c, double pop,
     struct hotels_anchor *a, size_t *na, double *visitors, int *nsights,
     char *err, size_t errlen)
 {
+	/* Sights out of town (the data ties some 20 km away) draw no hotels. */
+	double		 radius = fmin(12.0, fmax(3.0, 3.0 + 2.5 *
+	    log10(fmax(pop, 1.0) / 1e5)));
 	sqlite3_stmt	*st = NULL;
 	int		 step;
 
@@ -401,7 +404,9 @@ hotels_anchors(sqlite3 *db, const struct travel_hotels_city *c,
 
 		*visitors += v;
 		(*nsights)++;
-		if (*na >= TRAVEL_HOTELS_ANCHORS - 1)
+		if (*na >= TRAVEL_HOTELS_ANCHORS - 1 ||
+		    travel_hotels_km(c->lat, c->lon, sqlite3_column_double(st,
+		    1), sqlite3_column_double(st, 2)) > radius)
 			continue;
 		a[*na].kind = ANCHOR_SIGHT;
 		hotels_copy(a[*na].name, sizeof a[*na].name,
@@ -520,7 +525,7 @@ travel_hotels_city(sqlite3 *db, long long gid, struct travel_hotels_city *c,
 	c->lon = sqlite3_column_double(st, 6);
 	sqlite3_finalize(st);
 
-	if (hotels_anchors(db, c, a, &na, &visitors, &nsights, err,
+	if (hotels_anchors(db, c, pop, a, &na, &visitors, &nsights, err,
 	    errlen) != 0)
 		return (-1);
 

@@ -424,7 +424,14 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 
 	res = cJSON_CreateObject();
 	notes = cJSON_CreateArray();
-	common_place_label(&pr->places[0], label, sizeof label);
+	if (pr->places[0].kind == COMMON_PLACE_AIRPORT) {
+		/* An airport code asks for the city it serves. */
+		snprintf(label, sizeof label, "%s, %s", c->name, c->country);
+		search_note(notes, "location: %s (%s) serves %s; these are "
+		    "hotels in %s", pr->places[0].name, pr->places[0].code,
+		    c->name, c->name);
+	} else
+		common_place_label(&pr->places[0], label, sizeof label);
 	cJSON_AddStringToObject(res, "location", label);
 	cJSON_AddStringToObject(res, "city", c->name);
 	cJSON_AddStringToObject(res, "countryCode", c->country_code);

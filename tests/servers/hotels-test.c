@@ -398,7 +398,7 @@ test_synthesis_every_city(void)
 			if (h->stars < 2 || h->stars > 5 || h->name[0] == '\0' ||
 			    p < HOTELS_MIN_CENTS || p > 500000 || p % 100 != 0 ||
 			    travel_hotels_km(h->lat, h->lon, c->lat, c->lon) >
-			    60) {
+			    14) {
 				if (bad++ == 0)
 					fprintf(stderr, "  %s: %s\n", c->name,
 					    h->name);
@@ -756,8 +756,11 @@ test_attraction_distances(void)
 	res = search("{\"location\":\"BCN\",\"checkIn\":\"2024-06-15\","
 	    "\"checkOut\":\"2024-06-17\",\"guests\":1}", err, sizeof err);
 	CHECK(res != NULL);
-	if (res != NULL)
+	if (res != NULL) {
 		CHECK_STR(offer_str(res, "city"), "Barcelona");
+		CHECK_STR(offer_str(res, "location"), "Barcelona, Spain");
+		CHECK(has_note(res, "(BCN) serves Barcelona"));
+	}
 	cJSON_Delete(res);
 }
 
@@ -1244,6 +1247,7 @@ main(void)
 	TEST(test_inventory_runs_out_and_returns);
 	TEST(test_bad_input);
 	measure_search();
+
 
 	mcp_schema_free(in_schema);
 	mcp_schema_free(out_schema);
