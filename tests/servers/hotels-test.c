@@ -957,6 +957,56 @@ test_offer_ids_rejected(void)
 	CHECK_STR(state2, state);
 }
 
+/* Random strings shaped like offer ids: none is taken but the real one. */
+static void
+test_offer_ids_random(void)
+{
+	static const char alphabet[] = "HO-0123456789abcdef";
+	struct travel_hotel_offer	 o;
+	struct hotels_rng		 r = { 42 };
+	char				 id[64], s[80], err[512];
+	int				 i, accepted = 0;
+	size_t				 k, len;
+
+	CHECK(first_offer("2024-06-15", "2024-06-22", 2, id, sizeof id,
+	    NULL) == 0);
+	for (i = 0; i < 20000; i++) {
+		if (i % 2 == 0) {
+			/* A mutation of the real id: a change, a cut or an extra. */
+			snprintf(s, sizeof s, "%s", id);
+			len = strlen(s);
+			k = hotels_below(&r, (unsigned)len + 1);
+			switch (hotels_below(&r, 3)) {
+			case 0:
+				if (k < len)
+					s[k] = alphabet[hotels_below(&r,
+					    sizeof alphabet - 1)];
+				break;
+			case 1:
+				s[k] = '\0';
+				break;
+			default:
+				memmove(s + k + 1, s + k, len - k + 1);
+				s[k] = alphabet[hotels_below(&r,
+				    sizeof alphabet - 1)];
+				break;
+			}
+		} else {
+			len = hotels_below(&r, sizeof s);
+			for (k = 0; k < len; k++)
+				s[k] = alphabet[hotels_below(&r,
+				    sizeof alphabet - 1)];
+			s[len] = '\0';
+		}
+		if (travel_hotels_offer(db, s, 2, &o, err, sizeof err) == 0) {
+			accepted++;
+			CHECK_STR(s, id);
+		}
+	}
+	CHECK(accepted > 0);	/* some mutations change nothing */
+	CHECK(accepted < 20000 / 6);
+}
+
 /* Taken rooms of a hotel on a night. */
 static int
 taken(const char *hotel, const char *night)
@@ -1244,6 +1294,7 @@ main(void)
 	TEST(test_price_ceiling);
 	TEST(test_offer_rederived);
 	TEST(test_offer_ids_rejected);
+	TEST(test_offer_ids_random);
 	TEST(test_inventory_runs_out_and_returns);
 	TEST(test_bad_input);
 	measure_search();
