@@ -18,6 +18,7 @@
 #include "bookings.h"
 #include "db.h"
 #include "flights.h"
+#include "hotels.h"
 
 /* Letters and digits that cannot be misread (no 0/O, 1/I). */
 static const char bookings_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -400,6 +401,90 @@ fail:
 	return (-1);
 }
 
+static cJSON *
+bookings_hotel_json(const struct travel_hotel_offer *o)
+{
+	cJSON	*j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "offerId", o->offer_id);
+	cJSON_AddStringToObject(j, "hotelId", o->hotel_id);
+	cJSON_AddStringToObject(j, "name", o->name);
+	cJSON_AddStringToObject(j, "chain", o->chain);
+	cJSON_AddNumberToObject(j, "stars", o->stars);
+	cJSON_AddStringToObject(j, "city", o->city);
+	cJSON_AddStringToObject(j, "countryCode", o->country_code);
+	cJSON_AddStringToObject(j, "area", o->area);
+	cJSON_AddStringToObject(j, "checkIn", o->check_in);
+	cJSON_AddStringToObject(j, "checkOut", o->check_out);
+	cJSON_AddNumberToObject(j, "nights", o->nights);
+	cJSON_AddNumberToObject(j, "guests", o->guests);
+	cJSON_AddNumberToObject(j, "rooms", o->rooms);
+	common_money_add(j, "nightlyPrice", o->nightly_cents);
+	common_money_add(j, "totalPrice", o->total_cents);
+	cJSON_AddStringToObject(j, "currency", COMMON_MONEY_CURRENCY);
+	return (j);
+}
+
+int
+travel_bookings_hotel(sqlite3 *db, const char *offer_id, int guests,
+    const char *key, cJSON **booking, bool *replayed, char *err,
+    size_t errlen)
+{
+	struct travel_hotel_offer	 o;
+	char				 request[256], code[TRAVEL_CONFIRMATION_LEN];
+	char				 summary[1024], total[32], why[512];
+	long long			 id;
+	cJSON				*details;
+	int				 r;
+
+	*booking = NULL;
+	*replayed = false;
+	snprintf(request, sizeof request, "hotel|%s|%d", offer_id, guests);
+	if (travel_db_begin(db, err, errlen) != 0)
+		return (-1);
+	bookings_test_delay();
+	if ((r = bookings_check_key(db, key, request, booking, err,
+	    errlen)) != 0) {
+		travel_db_rollback(db);
+		if (r == 2) {
+			*replayed = true;
+			return (0);
+		}
+		return (r);
+	}
+	/* Price and rooms as of now; then take the rooms. */
+	if ((r = travel_hotels_offer(db, offer_id, guests, &o, why,
+	    sizeof why)) != 0 ||
+	    (r = travel_hotels_take(db, &o, why, sizeof why)) != 0) {
+		travel_db_rollback(db);
+		snprintf(err, errlen, "%s%s", r > 0 ? "offerId: " : "", why);
+		return (r);
+	}
+	if (bookings_new_code(db, code, err, errlen) != 0)
+		goto fail;
+	common_money_format(o.total_cents, total, sizeof total);
+	snprintf(summary, sizeof summary, "%s (%d*%s%s), %s, %s, %s to %s, "
+	    "%d night%s, %d room%s for %d guest%s, %s total", o.name, o.stars,
+	    o.chain[0] != '\0' ? ", " : "", o.chain, o.area, o.city,
+	    o.check_in, o.check_out, o.nights, o.nights == 1 ? "" : "s",
+	    o.rooms, o.rooms == 1 ? "" : "s", o.guests,
+	    o.guests == 1 ? "" : "s", total);
+	details = bookings_hotel_json(&o);
+	r = bookings_insert(db, code, "hotel", offer_id, guests, o.rooms,
+	    o.total_cents, summary, details, key, request, &id, err, errlen);
+	cJSON_Delete(details);
+	if (r != 0)
+		goto fail;
+	bookings_test_crash();
+	if (travel_db_commit(db, err, errlen) != 0)
+		return (-1);
+	return (bookings_fetch(db, code, booking, NULL, err, errlen) == 0 ?
+	    0 : -1);
+fail:
+	travel_db_rollback(db);
+	return (-1);
+}
+
 int
 travel_bookings_cancel(sqlite3 *db, const char *confirmation,
     cJSON **booking, bool *already, char *err, size_t errlen)
@@ -407,8 +492,9 @@ travel_bookings_cancel(sqlite3 *db, const char *confirmation,
 	sqlite3_stmt	*st;
 	char		 code[TRAVEL_CONFIRMATION_LEN + 1], now[32];
 	long long	 id;
-	int		 r, rc;
-	const cJSON	*status;
+	int		 r, rc, is_hotel, rooms;
+	const cJSON	*status, *rj;
+	char		 offer[256];
 
 	*booking = NULL;
 	*already = false;
@@ -435,8 +521,18 @@ travel_bookings_cancel(sqlite3 *db, const char *confirmation,
 		*already = true;
 		return (0);
 	}
+	is_hotel = strcmp(cJSON_GetObjectItem(*booking, "kind")->valuestring,
+	    "hotel") == 0;
+	snprintf(offer, sizeof offer, "%s", cJSON_GetObjectItem(*booking,
+	    "offerId")->valuestring);
+	rj = cJSON_GetObjectItem(cJSON_GetObjectItem(*booking, "details"),
+	    "rooms");
+	rooms = cJSON_IsNumber(rj) ? rj->valueint : 0;
 	cJSON_Delete(*booking);
 	*booking = NULL;
+	if (is_hotel && travel_hotels_release(db, offer, rooms, err,
+	    errlen) != 0)
+		goto fail;
 
 	/* Give back the seats. */
 	if ((st = travel_db_stmt(db, bookings_seats_of_sql, err,

@@ -12,6 +12,7 @@
 #include "servers/common/place.h"
 
 #include "db.h"
+#include "hotels.h"
 
 /* Statements cached at once; more is a programming error. */
 #define DB_CACHE_MAX	64
@@ -123,8 +124,18 @@ db_load_v1(sqlite3 *db, void *arg, char *err, size_t errlen)
 	    common_db_exec(db, db_demo_v1, err, errlen) != 0 ? -1 : 0);
 }
 
+/* Version 2: the hotels' tables and seed (hotels.h). */
+static int
+db_load_v2(sqlite3 *db, void *arg, char *err, size_t errlen)
+{
+	struct common_app	*app = arg;
+
+	return (travel_hotels_seed(db, app->data_dir, err, errlen));
+}
+
 const struct common_db_migration travel_db_migrations[] = {
 	{ 1, db_schema_v1, db_load_v1 },
+	{ 2, travel_hotels_schema, db_load_v2 },
 };
 const size_t travel_db_nmigrations =
     sizeof travel_db_migrations / sizeof travel_db_migrations[0];

@@ -12,6 +12,7 @@
 #include "servers/common/app.h"
 
 #include "db.h"
+#include "hotels.h"
 #include "tools.h"
 
 static const struct mcp_server_info travel_info = {
@@ -44,10 +45,15 @@ static sqlite3 *travel_db_handle;
 
 static const struct mcp_tool *const travel_tools[] = {
 	&travel_tool_search_flights,
+	&travel_tool_search_hotels,
 	&travel_tool_book_flight,
+	&travel_tool_book_hotel,
 	&travel_tool_cancel_booking,
 	&travel_tool_get_booking,
 	&travel_tool_list_bookings,
+	&travel_tool_create_itinerary,
+	&travel_tool_get_itinerary,
+	&travel_tool_update_preferences,
 };
 
 /* travel://about: the data's attributions, as its licences ask. */
@@ -109,7 +115,8 @@ travel_setup(struct common_app *app, char *err, size_t errlen)
 		    &e) != 0)
 			goto fail;
 	if (mcp_server_add_resource(app->server, &travel_about_resource, app,
-	    &e) != 0)
+	    &e) != 0 || mcp_server_add_prompt(app->server,
+	    &travel_prompt_plan_vacation, app, &e) != 0)
 		goto fail;
 	return (travel_resources_setup(app, err, errlen));
 fail:

@@ -18,13 +18,21 @@ struct common_app;
 /* Tools */
 extern const struct mcp_tool travel_tool_search_flights;
 extern const struct mcp_tool travel_tool_book_flight;
+extern const struct mcp_tool travel_tool_book_hotel;
 extern const struct mcp_tool travel_tool_cancel_booking;
 extern const struct mcp_tool travel_tool_get_booking;
 extern const struct mcp_tool travel_tool_list_bookings;
+extern const struct mcp_tool travel_tool_create_itinerary;
+extern const struct mcp_tool travel_tool_get_itinerary;
+extern const struct mcp_tool travel_tool_update_preferences;
+
+/* Prompts */
+extern const struct mcp_prompt travel_prompt_plan_vacation;
 
 /* The JSON Schemas of a flight offer and of a booking. */
 extern const char travel_offer_schema[];
 extern const char travel_booking_schema[];
+extern const char travel_itinerary_schema[];
 
 /*
  * Ends call with booking (taken) and a summary beginning with verb;

@@ -78,6 +78,7 @@ db_state(const char *path, char *buf, size_t len)
 	static const char *const q[] = {
 		"bookings", "flight_seats", "booking_seats", "itineraries",
 		"preferences", "past_trips", "routes", "airlines", "airports",
+		"hotel_inventory",
 	};
 	size_t	i, n = 0;
 
@@ -123,23 +124,53 @@ num_at(const cJSON *j, const char *path)
 static void
 test_tools_listed(void)
 {
+	static const struct {
+		const char	*name;
+		const char	*hint;	/* the annotation that must be true */
+	} want[] = {
+		{ "searchFlights", "readOnlyHint" },
+		{ "searchHotels", "readOnlyHint" },
+		{ "bookFlight", "destructiveHint" },
+		{ "bookHotel", "destructiveHint" },
+		{ "cancelBooking", "destructiveHint" },
+		{ "getBooking", "readOnlyHint" },
+		{ "listBookings", "readOnlyHint" },
+		{ "createItinerary", NULL },
+		{ "getItinerary", "readOnlyHint" },
+		{ "updatePreferences", "destructiveHint" },
+	};
 	cJSON		*r = serverutil_request(su, "tools/list", NULL);
 	const cJSON	*t;
-	int		 found = 0;
+	size_t		 i;
+	int		 found;
 
 	CHECK(r != NULL);
-	cJSON_ArrayForEach(t, cJSON_GetObjectItem(r, "tools")) {
-		const char *name = testutil_json_str(t, "name");
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r, "tools")),
+	    sizeof want / sizeof want[0]);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		found = 0;
+		cJSON_ArrayForEach(t, cJSON_GetObjectItem(r, "tools")) {
+			char path[64];
 
-		CHECK(testutil_json_at(t, "inputSchema") != NULL);
-		CHECK(testutil_json_at(t, "outputSchema") != NULL);
-		if (strcmp(name, "searchFlights") == 0) {
-			found++;
-			CHECK(cJSON_IsTrue(testutil_json_at(t,
-			    "annotations.readOnlyHint")));
+			if (strcmp(testutil_json_str(t, "name"),
+			    want[i].name) != 0)
+				continue;
+			found = 1;
+			CHECK(testutil_json_at(t, "inputSchema") != NULL);
+			CHECK(testutil_json_at(t, "outputSchema") != NULL);
+			CHECK(testutil_json_str(t, "description") != NULL);
+			if (want[i].hint != NULL) {
+				snprintf(path, sizeof path, "annotations.%s",
+				    want[i].hint);
+				CHECK(cJSON_IsTrue(testutil_json_at(t, path)));
+			} else
+				CHECK(cJSON_IsFalse(testutil_json_at(t,
+				    "annotations.readOnlyHint")));
 		}
+		if (!found)
+			fprintf(stderr, "  tool %s missing\n", want[i].name);
+		CHECK(found);
 	}
-	CHECK_EQ_INT(found, 1);
 	cJSON_Delete(r);
 }
 
@@ -674,6 +705,424 @@ test_crash_in_booking(void)
 	serverutil_stop(s);
 }
 
+/* Resources, preferences, itineraries --------------------------------------- */
+
+static char *
+read_text(struct serverutil *s, const char *uri)
+{
+	char	 params[512];
+	cJSON	*r;
+	char	*text = NULL;
+
+	snprintf(params, sizeof params, "{\"uri\":\"%s\"}", uri);
+	if ((r = serverutil_request(s, "resources/read", params)) != NULL &&
+	    testutil_json_str(r, "contents[0].text") != NULL)
+		text = strdup(testutil_json_str(r, "contents[0].text"));
+	cJSON_Delete(r);
+	return (text);
+}
+
+static void
+test_resources(void)
+{
+	cJSON		*r;
+	const cJSON	*it;
+	char		*text, *uris;
+	int		 n = 0;
+
+	r = serverutil_request(su, "resources/list", NULL);
+	CHECK(r != NULL);
+	uris = r != NULL ? cJSON_PrintUnformatted(r) : strdup("");
+	CHECK_CONTAINS(uris, "travel://preferences/europe");
+	CHECK_CONTAINS(uris, "travel://past-trips/Spain-2023");
+	CHECK_CONTAINS(uris, "travel://about");
+	free(uris);
+	cJSON_Delete(r);
+	r = serverutil_request(su, "resources/templates/list", NULL);
+	CHECK(r != NULL);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r, "resourceTemplates")) {
+		const char *u = testutil_json_str(it, "uriTemplate");
+
+		n += strcmp(u, "travel://preferences/{region}") == 0 ||
+		    strcmp(u, "travel://past-trips/{trip_id}") == 0 ||
+		    strcmp(u, "travel://itineraries/{id}") == 0 ||
+		    strcmp(u, "travel://bookings/{id}") == 0;
+	}
+	CHECK_EQ_INT(n, 4);
+	cJSON_Delete(r);
+
+	/* The guide's context. */
+	text = read_text(su, "travel://preferences/europe");
+	CHECK_CONTAINS(text, "\"Delta\"");
+	CHECK_CONTAINS(text, "\"Marriott\"");
+	CHECK_CONTAINS(text, "\"window\"");
+	free(text);
+	text = read_text(su, "travel://past-trips/Spain-2023");
+	CHECK_CONTAINS(text, "Gothic Quarter");
+	CHECK_CONTAINS(text, "Sagrada Família");
+	free(text);
+	text = read_text(su, "travel://about");
+	CHECK_CONTAINS(text, "OpenFlights");
+	CHECK_CONTAINS(text, "Open Database License");
+	free(text);
+
+	/* Unknown ones are errors, not empty answers. */
+	CHECK(read_text(su, "travel://past-trips/Mars-2099") == NULL);
+	CHECK_CONTAINS(serverutil_error(su), "-32002");
+	CHECK_CONTAINS(serverutil_error(su), "Mars-2099");
+	CHECK(read_text(su, "travel://bookings/ZZZZZZ") == NULL);
+	CHECK(read_text(su, "travel://nowhere/x") == NULL);
+}
+
+static void
+test_preferences(void)
+{
+	char		 before[512], after[512];
+	const char	*db = serverutil_db_path(su);
+	int		 seen = serverutil_updates(su);
+	bool		 err = true;
+	cJSON		*r;
+	char		*text;
+
+	r = serverutil_request(su, "resources/subscribe",
+	    "{\"uri\":\"travel://preferences/europe\"}");
+	CHECK(r != NULL);
+	cJSON_Delete(r);
+	r = call("updatePreferences", "{\"region\":\"Europe\","
+	    "\"seatPreference\":\"aisle\",\"preferredHotelChains\":"
+	    "[\"Marriott\",\"Hilton\"]}", &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.seatPreference"),
+	    "aisle");
+	CHECK_STR(testutil_json_str(r,
+	    "structuredContent.preferredAirlines[0]"), "Delta");
+	cJSON_Delete(r);
+	CHECK(serverutil_wait_updates(su, seen + 1, 5000));
+	CHECK_STR(serverutil_last_update(su), "travel://preferences/europe");
+	text = read_text(su, "travel://preferences/europe");
+	CHECK_CONTAINS(text, "\"aisle\"");
+	CHECK_CONTAINS(text, "\"Hilton\"");
+	free(text);
+
+	/* A new region appears in the list. */
+	r = call("updatePreferences", "{\"region\":\"asia\",\"cabin\":"
+	    "\"business\",\"preferredAirlines\":[\"SQ\",\"Cathay Pacific\"]}",
+	    &err);
+	CHECK(r != NULL && !err);
+	cJSON_Delete(r);
+	text = read_text(su, "travel://preferences/asia");
+	CHECK_CONTAINS(text, "\"business\"");
+	free(text);
+
+	db_state(db, before, sizeof before);
+	expect_error(su, "updatePreferences", "{\"region\":\"eu rope\","
+	    "\"cabin\":\"economy\"}", "region");
+	expect_error(su, "updatePreferences", "{\"region\":\"europe\"}",
+	    "nothing to change");
+	expect_error(su, "updatePreferences", "{\"region\":\"europe\","
+	    "\"preferredAirlines\":[\"Nowhere Air\"]}", "preferredAirlines[0]");
+	expect_error(su, "updatePreferences", "{\"region\":\"europe\","
+	    "\"seatPreference\":\"roof\"}", "seatPreference");
+	expect_error(su, "updatePreferences", "{\"region\":\"europe\","
+	    "\"preferredHotelChains\":[\"Marriott\\r\\nBcc: x\"]}",
+	    "preferredHotelChains[0]");
+	expect_error(su, "updatePreferences", "{\"region\":\"europe'; DROP "
+	    "TABLE preferences; --\",\"cabin\":\"first\"}", "region");
+	expect_error(su, "updatePreferences", "{\"cabin\":\"first\"}",
+	    "region");
+	db_state(db, after, sizeof after);
+	CHECK_STR(after, before);
+}
+
+static void
+test_hotel_booking(void)
+{
+	static const char guide[] = "{\"location\":\"Barcelona\",\"checkIn\":"
+	    "\"2024-06-15\",\"checkOut\":\"2024-06-22\",\"guests\":2,"
+	    "\"maxPrice\":1200,\"preferredChains\":[\"Marriott\"],"
+	    "\"nearbyAttractions\":[\"Gothic Quarter\",\"Sagrada Familia\"]}";
+	char		 offer[128], code[16], args[512], before[512];
+	char		 after[512];
+	const char	*db = serverutil_db_path(su);
+	bool		 err = true;
+	cJSON		*r;
+	long		 n;
+
+	r = call("searchHotels", guide, &err);
+	CHECK(r != NULL && !err);
+	snprintf(offer, sizeof offer, "%s", testutil_json_str(r,
+	    "structuredContent.offers[0].offerId") ?: "");
+	CHECK_CONTAINS(testutil_json_str(r,
+	    "structuredContent.offers[0].chain"), "Marriott");
+	CHECK(num_at(r, "structuredContent.offers[0].totalPrice") <= 1200);
+	cJSON_Delete(r);
+
+	n = rows(db, "bookings");
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":2,"
+	    "\"idempotencyKey\":\"hotel-1\"}", offer);
+	r = call("bookHotel", args, &err);
+	CHECK(r != NULL && !err);
+	snprintf(code, sizeof code, "%s", testutil_json_str(r,
+	    "structuredContent.confirmation") ?: "");
+	CHECK_STR(testutil_json_str(r, "structuredContent.kind"), "hotel");
+	CHECK_EQ_INT(num_at(r, "structuredContent.details.rooms"), 1);
+	CHECK_CONTAINS(serverutil_text(r), "Booked hotel");
+	cJSON_Delete(r);
+	r = call("bookHotel", args, &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.confirmation"), code);
+	CHECK(cJSON_IsTrue(testutil_json_at(r, "structuredContent.replayed")));
+	cJSON_Delete(r);
+	CHECK_EQ_INT(rows(db, "bookings"), n + 1);
+	CHECK_EQ_INT(rows(db, "hotel_inventory"), 7);
+
+	db_state(db, before, sizeof before);
+	expect_error(su, "bookHotel", "{\"offerId\":\"HO-nonsense\","
+	    "\"guests\":2,\"idempotencyKey\":\"h2\"}", "offerId");
+	expect_error(su, "bookHotel", "{\"offerId\":\"HO-3128760-18-20240415-"
+	    "20240422-2-00000000\",\"guests\":2,\"idempotencyKey\":\"h3\"}",
+	    "offerId");
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":0,"
+	    "\"idempotencyKey\":\"h4\"}", offer);
+	expect_error(su, "bookHotel", args, "guests");
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":50,"
+	    "\"idempotencyKey\":\"h5\"}", offer);
+	expect_error(su, "bookHotel", args, "guests");
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":3,"
+	    "\"idempotencyKey\":\"hotel-1\"}", offer);
+	expect_error(su, "bookHotel", args, "idempotencyKey");
+	expect_error(su, "bookHotel", "{\"guests\":2,\"idempotencyKey\":"
+	    "\"h6\"}", "offerId");
+	db_state(db, after, sizeof after);
+	CHECK_STR(after, before);
+
+	snprintf(args, sizeof args, "{\"confirmation\":\"%s\"}", code);
+	r = call("cancelBooking", args, &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.status"),
+	    "cancelled");
+	cJSON_Delete(r);
+}
+
+static void
+test_itinerary(void)
+{
+	char		 offer[160], code[16], args[1024], before[512];
+	char		 after[512], *text;
+	const char	*db = serverutil_db_path(su);
+	bool		 err = true;
+	cJSON		*r;
+	double		 total;
+
+	first_offer(su, GUIDE_SEARCH, offer, sizeof offer);
+	r = book(su, offer, 2, "itinerary-flight", &err);
+	CHECK(r != NULL && !err);
+	snprintf(code, sizeof code, "%s", testutil_json_str(r,
+	    "structuredContent.confirmation") ?: "");
+	total = num_at(r, "structuredContent.total");
+	cJSON_Delete(r);
+
+	snprintf(args, sizeof args, "{\"title\":\"Barcelona Vacation\","
+	    "\"destination\":\"barcelona\",\"startDate\":\"2024-06-15\","
+	    "\"endDate\":\"2024-06-22\",\"bookings\":[\"%s\"],\"activities\":"
+	    "[\"Walk the Gothic Quarter\",{\"title\":\"Sagrada Família\","
+	    "\"date\":\"2024-06-17\",\"time\":\"10:00\",\"location\":"
+	    "\"Carrer de Mallorca, 401\"}]}", code);
+	r = call("createItinerary", args, &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.id"),
+	    "barcelona-2024");
+	CHECK_STR(testutil_json_str(r, "structuredContent.uri"),
+	    "travel://itineraries/barcelona-2024");
+	CHECK_EQ_INT(num_at(r, "structuredContent.nights"), 7);
+	CHECK(num_at(r, "structuredContent.totalCost") == total);
+	CHECK_STR(testutil_json_str(r,
+	    "structuredContent.bookings[0].confirmation"), code);
+	CHECK_STR(testutil_json_str(r,
+	    "structuredContent.activities[1].time"), "10:00");
+	cJSON_Delete(r);
+	text = read_text(su, "travel://itineraries/barcelona-2024");
+	CHECK_CONTAINS(text, "Walk the Gothic Quarter");
+	free(text);
+	r = call("getItinerary", "{\"id\":\"barcelona-2024\"}", &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.title"),
+	    "Barcelona Vacation");
+	cJSON_Delete(r);
+	r = serverutil_request(su, "resources/list", NULL);
+	text = r != NULL ? cJSON_PrintUnformatted(r) : NULL;
+	CHECK_CONTAINS(text, "travel://itineraries/barcelona-2024");
+	CHECK_CONTAINS(text, code);
+	free(text);
+	cJSON_Delete(r);
+
+	/* A second one gets the next slug; a taken id is refused. */
+	r = call("createItinerary", "{\"title\":\"Again\",\"destination\":"
+	    "\"BCN\",\"startDate\":\"2024-09-01\",\"endDate\":\"2024-09-03\","
+	    "\"bookings\":[],\"activities\":[]}", &err);
+	CHECK(r != NULL && !err);
+	CHECK_STR(testutil_json_str(r, "structuredContent.id"),
+	    "barcelona-2024-2");
+	cJSON_Delete(r);
+
+	db_state(db, before, sizeof before);
+	expect_error(su, "createItinerary", "{\"id\":\"barcelona-2024\","
+	    "\"title\":\"T\",\"destination\":\"Barcelona\",\"startDate\":"
+	    "\"2024-06-15\",\"endDate\":\"2024-06-22\",\"bookings\":[],"
+	    "\"activities\":[]}", "id");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-22\",\"bookings\":[\"ZZZZZZ\"],\"activities\":[]}",
+	    "bookings[0]");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-22\",\"bookings\":[],\"activities\":[{\"title\":\"x\","
+	    "\"date\":\"2024-07-01\"}]}", "activities[0].date");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-10\",\"bookings\":[],\"activities\":[]}", "endDate");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-03-15\",\"endDate\":"
+	    "\"2024-06-10\",\"bookings\":[],\"activities\":[]}", "startDate");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Atlantis\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-22\",\"bookings\":[],\"activities\":[]}", "destination");
+	expect_error(su, "createItinerary", "{\"title\":\"a\\u0007b\","
+	    "\"destination\":\"Barcelona\",\"startDate\":\"2024-06-15\","
+	    "\"endDate\":\"2024-06-22\",\"bookings\":[],\"activities\":[]}",
+	    "title");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-22\",\"activities\":[]}", "bookings");
+	expect_error(su, "createItinerary", "{\"title\":\"T\",\"destination\":"
+	    "\"Barcelona\",\"startDate\":\"2024-06-15\",\"endDate\":"
+	    "\"2024-06-22\",\"bookings\":[],\"activities\":[42]}",
+	    "activities");
+	expect_error(su, "getItinerary", "{\"id\":\"nowhere-2024\"}", "id");
+	db_state(db, after, sizeof after);
+	CHECK_STR(after, before);
+}
+
+/* Prompt and completion ------------------------------------------------------ */
+
+static void
+expect_prompt_error(const char *args, const char *field)
+{
+	char	 params[1024];
+	cJSON	*r;
+
+	snprintf(params, sizeof params, "{\"name\":\"plan-vacation\","
+	    "\"arguments\":%s}", args);
+	r = serverutil_request(su, "prompts/get", params);
+	CHECK(r == NULL);
+	if (r == NULL && strstr(serverutil_error(su), field) == NULL) {
+		fprintf(stderr, "  prompt %s: \"%s\" does not name %s\n", args,
+		    serverutil_error(su), field);
+		harness_state.failed_checks++;
+	}
+	cJSON_Delete(r);
+}
+
+static void
+test_prompt(void)
+{
+	cJSON		*r;
+	const char	*text;
+
+	r = serverutil_request(su, "prompts/list", NULL);
+	CHECK_STR(testutil_json_str(r, "prompts[0].name"), "plan-vacation");
+	CHECK_EQ_INT(cJSON_GetArraySize(testutil_json_at(r,
+	    "prompts[0].arguments")), 6);
+	cJSON_Delete(r);
+
+	r = serverutil_request(su, "prompts/get", "{\"name\":\"plan-vacation\","
+	    "\"arguments\":{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"2\"}}");
+	CHECK(r != NULL);
+	CHECK_STR(testutil_json_str(r, "messages[0].role"), "user");
+	text = testutil_json_str(r, "messages[0].content.text");
+	CHECK_CONTAINS(text, "Barcelona, Spain");
+	CHECK_CONTAINS(text, "2024-06-15 to 2024-06-22 (7 nights)");
+	CHECK_CONTAINS(text, "2 travellers");
+	CHECK_CONTAINS(text, "$3,000");
+	CHECK_CONTAINS(text, "maxPrice about half the budget ($1,500)");
+	CHECK_CONTAINS(text, "travel://preferences/europe");
+	CHECK_CONTAINS(text, "travel://past-trips/Spain-2023");
+	CHECK_CONTAINS(text, "calendar://my-calendar/June-2024");
+	cJSON_Delete(r);
+
+	r = serverutil_request(su, "prompts/get", "{\"name\":\"plan-vacation\","
+	    "\"arguments\":{\"destination\":\"Tokyo\",\"departure_date\":"
+	    "\"2024-10-01\",\"return_date\":\"2024-10-01\",\"budget\":"
+	    "\"$5,000\",\"travelers\":\"1\",\"origin\":\"NYC\"}}");
+	CHECK(r != NULL);
+	text = testutil_json_str(r, "messages[0].content.text");
+	CHECK_CONTAINS(text, "leaving from New York (NYC), United States");
+	CHECK_CONTAINS(text, "(0 nights) for 1 traveller ");
+	CHECK_CONTAINS(text, "travel://preferences/asia");
+	cJSON_Delete(r);
+
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-04-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"2\"}", "departure_date");
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-12\",\"budget\":\"3000\","
+	    "\"travelers\":\"2\"}", "return_date");
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"lots\","
+	    "\"travelers\":\"2\"}", "budget");
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"50\"}", "travelers");
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"0\"}", "travelers");
+	expect_prompt_error("{\"destination\":\"Atlantis\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"2\"}", "destination");
+	expect_prompt_error("{\"destination\":\"Barcelona\",\"departure_date\":"
+	    "\"2024-06-15\",\"return_date\":\"2024-06-22\",\"budget\":\"3000\","
+	    "\"travelers\":\"2\",\"origin\":\"Nowhere-upon-Sea\"}", "origin");
+	expect_prompt_error("{\"destination\":\"Barcelona\"}", "departure_date");
+}
+
+static void
+test_completion(void)
+{
+	cJSON	*r;
+
+	r = serverutil_request(su, "completion/complete", "{\"ref\":{\"type\":"
+	    "\"ref/prompt\",\"name\":\"plan-vacation\"},\"argument\":{\"name\":"
+	    "\"destination\",\"value\":\"barc\"}}");
+	CHECK_STR(testutil_json_str(r, "completion.values[0]"),
+	    "Barcelona, Spain");
+	cJSON_Delete(r);
+	r = serverutil_request(su, "completion/complete", "{\"ref\":{\"type\":"
+	    "\"ref/prompt\",\"name\":\"plan-vacation\"},\"argument\":{\"name\":"
+	    "\"origin\",\"value\":\"zür\"}}");
+	CHECK_STR(testutil_json_str(r, "completion.values[0]"),
+	    "Zürich, Switzerland");
+	cJSON_Delete(r);
+	r = serverutil_request(su, "completion/complete", "{\"ref\":{\"type\":"
+	    "\"ref/prompt\",\"name\":\"plan-vacation\"},\"argument\":{\"name\":"
+	    "\"budget\",\"value\":\"3\"}}");
+	CHECK_EQ_INT(cJSON_GetArraySize(testutil_json_at(r,
+	    "completion.values")), 0);
+	cJSON_Delete(r);
+	r = serverutil_request(su, "completion/complete", "{\"ref\":{\"type\":"
+	    "\"ref/resource\",\"uri\":\"travel://preferences/{region}\"},"
+	    "\"argument\":{\"name\":\"region\",\"value\":\"eu\"}}");
+	CHECK_STR(testutil_json_str(r, "completion.values[0]"), "europe");
+	cJSON_Delete(r);
+	r = serverutil_request(su, "completion/complete", "{\"ref\":{\"type\":"
+	    "\"ref/resource\",\"uri\":\"travel://past-trips/{trip_id}\"},"
+	    "\"argument\":{\"name\":\"trip_id\",\"value\":\"%\"}}");
+	CHECK_EQ_INT(cJSON_GetArraySize(testutil_json_at(r,
+	    "completion.values")), 0);
+	cJSON_Delete(r);
+}
+
 int
 main(void)
 {
@@ -703,6 +1152,12 @@ main(void)
 	TEST(test_book_flight);
 	TEST(test_book_idempotent);
 	TEST(test_book_bad_input);
+	TEST(test_resources);
+	TEST(test_preferences);
+	TEST(test_hotel_booking);
+	TEST(test_itinerary);
+	TEST(test_prompt);
+	TEST(test_completion);
 	TEST(test_last_seat_race);
 	TEST(test_crash_in_booking);
 
