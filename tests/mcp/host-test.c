@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <event2/event.h>
 
 #include "mcp/config.h"
@@ -157,14 +158,13 @@ static const struct mcp_server_info self_info = {
 	.name = "host-test-server", .version = "0.0.1",
 };
 
-static int
-serve(void)
+/* The test server with every table declared; NULL on a bad table. */
+static struct mcp_server *
+self_server_new(void)
 {
 	struct mcp_server *srv = mcp_server_new(&self_info);
 	struct mcp_err err = { 0, "" };
-	char *argv[] = { "host-test", NULL };
 	size_t i;
-	int rc;
 
 	for (i = 0; i < sizeof self_tools / sizeof self_tools[0]; i++) {
 		bool count = strcmp(self_tools[i].name, "peek") != 0 &&
@@ -177,8 +177,21 @@ serve(void)
 	mcp_server_add_template(srv, &self_templates[0], NULL, &err);
 	if (err.code != 0) {
 		fprintf(stderr, "host-test serve: %s\n", err.msg);
-		return 1;
+		mcp_server_free(srv);
+		return NULL;
 	}
+	return srv;
+}
+
+static int
+serve(void)
+{
+	struct mcp_server *srv = self_server_new();
+	char *argv[] = { "host-test", NULL };
+	int rc;
+
+	if (srv == NULL)
+		return 1;
 	rc = mcp_server_main(srv, 1, argv, NULL, NULL);
 	mcp_server_free(srv);
 	return rc;
@@ -745,12 +758,59 @@ disabled_servers_stay_down_until_enabled(void)
 	hostutil_stop(&f);
 }
 
+/* A remote server: the test server on Streamable HTTP, on this loop. */
+static void
+remote_server_over_http(void)
+{
+	struct hostutil f;
+	struct hostutil_box b;
+	struct mcp_err err = { 0, "" };
+	struct mcp_config *cfg;
+	struct mcp_server *srv;
+	char *text;
+
+	hostutil_start(&f, "{\"mcpServers\": {}}", NULL);
+	srv = self_server_new();
+	CHECK(srv != NULL);
+	if (srv == NULL)
+		return;
+	CHECK_EQ_INT(mcp_server_listen_http(srv, f.base, "127.0.0.1:0", &err),
+	    0);
+	text = mcp_xprintf("{\"mcpServers\": {\"r\": {\"type\": \"http\", "
+	    "\"url\": \"http://127.0.0.1:%d/mcp\", \"headers\": "
+	    "{\"X-Test\": \"1\"}}}}", mcp_server_http_port(srv));
+	cfg = mcp_config_parse(text, strlen(text), "http.json", NULL, &err);
+	free(text);
+	CHECK(cfg != NULL);
+	CHECK_EQ_INT(mcp_host_add_config(f.h, cfg, &err), 0);
+	mcp_config_free(cfg);
+	CHECK(testutil_loop_until(f.base, all_ready, &f, 10000));
+	CHECK(mcp_host_find_tool(f.h, "r/poke") != NULL);
+	CHECK_STR(mcp_host_resource_owner(f.h, "self://notes/x"), "r");
+	CHECK(hostutil_call(&f, "r/peek", "{\"over\":\"http\"}", &b, 5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK_STR(b.text, "{\"over\":\"http\"}");
+	f.answer = MCP_HOST_ONCE;
+	CHECK(hostutil_call(&f, "r/poke", "{\"n\":1}", &b, 5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK_EQ_INT(f.asked, 1);
+	CHECK(hostutil_read(&f, "self://notes/x", &b, 5000));
+	CHECK_STR(testutil_json_str(b.result, "contents[0].text"), "note x");
+	mcp_host_free(f.h);
+	f.h = NULL;
+	mcp_server_shutdown(srv);
+	testutil_spin(f.base, 50);
+	mcp_server_free(srv);
+	hostutil_stop(&f);
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return serve();
 	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	HARNESS_BEGIN("host");
 	HARNESS_WATCHDOG();
 	everything = hostutil_program("mcp-example-everything");
@@ -770,7 +830,9 @@ main(int argc, char **argv)
 	TEST(gate_answers_later_and_cancels);
 	TEST(gate_without_an_approver_refuses);
 	TEST(disabled_servers_stay_down_until_enabled);
+	TEST(remote_server_over_http);
 	free(everything);
+	curl_global_cleanup();
 	free(self);
 	return HARNESS_END();
 }
