@@ -191,4 +191,143 @@ END {
 		printf("\nnote: %s of our replies were errors; the figures " \
 		    "are suspect\n", err[t])
 }' "$results"
+
+# The client benchmark ---------------------------------------------------------
+# Our client session (build/bench/client-driver: mcp/client.c over stdio, as
+# an application uses it) and the official TypeScript SDK client
+# (bench/client-sdk.mjs) each drive the same three servers: sequential p50
+# and p99, calls per second with 64 in flight. Knobs: BENCH_CLIENT_CALLS,
+# BENCH_CLIENT_SEQ (our client), BENCH_SDK_CALLS, BENCH_SDK_SEQ (the SDK
+# client, and our client against the TS server, which is slower).
+
+CLI_CALLS=${BENCH_CLIENT_CALLS:-200000}
+CLI_SEQ=${BENCH_CLIENT_SEQ:-20000}
+SDK_CALLS=${BENCH_SDK_CALLS:-20000}
+SDK_SEQ=${BENCH_SDK_SEQ:-5000}
+cdriver=$BUILD/bench/client-driver
+cresults=$(mktemp)
+trap 'rm -f "$results" "$cresults"' EXIT
+
+# The SDK client is pinned from outside: node on CPU 0, servers on the rest.
+node_pin=()
+srv_pin=()
+if [ ${#pin[@]} -gt 0 ] && command -v taskset >/dev/null 2>&1; then
+	node_pin=(taskset -c 0)
+	srv_pin=(taskset -c "1-$((ncpu - 1))")
+fi
+
+# crun CLIENT LABEL CALLS SEQ -- SERVER_CMD...: one client run.
+crun() {
+	local client=$1 label=$2 calls=$3 seq=$4 out rc
+	shift 5
+	echo "bench: client $client -> $label ..."
+	if [ "$client" = tripmcp ]; then
+		out=$("${limit[@]}" "$cdriver" "${pin[@]}" --label "$label" \
+		    --calls "$calls" --seq "$seq" --args "$args" -- "$@")
+	else
+		out=$("${limit[@]}" "${node_pin[@]}" "$node_bin" \
+		    bench/client-sdk.mjs --label "$label" --calls "$calls" \
+		    --seq "$seq" --args "$args" -- "${srv_pin[@]}" "$@")
+	fi
+	rc=$?
+	[ $rc != 0 ] && echo "bench: client $client -> $label: status $rc"
+	printf '%s\n' "$out" | grep '^BENCH-CLIENT ' >>"$cresults"
+}
+
+echo
+if [ ! -x "$cdriver" ]; then
+	echo "bench: $cdriver is missing; run 'make bench'"
+else
+	[ -x "$ours" ] && crun tripmcp tripmcp "$CLI_CALLS" "$CLI_SEQ" -- "$ours"
+	[ -z "$ts_why" ] && crun tripmcp ts-sdk "$SDK_CALLS" "$SDK_SEQ" -- \
+	    "$node_bin" bench/ref-server.mjs
+	if [ -x "$stub" ]; then
+		# The floor, measured just before: the bare peer-layer driver
+		# against the same stub (on a shared machine, figures taken
+		# minutes apart do not compare).
+		echo "bench: client peer (bare driver) -> stub ..."
+		"${limit[@]}" "$driver" "${pin[@]}" --label stub --cold-runs 0 \
+		    --calls "$CLI_CALLS" --seq "$CLI_SEQ" --args "$args" -- \
+		    "$stub" | awk '/^BENCH / { l = $0
+			sub(/^BENCH /, "BENCH-CLIENT ", l)
+			sub(/ label=stub /, " label=stub client=peer ", l)
+			sub(/ drv_cpu_us=/, " cli_cpu_us=", l); print l }' \
+		    >>"$cresults"
+		crun tripmcp stub "$CLI_CALLS" "$CLI_SEQ" -- "$stub"
+	fi
+fi
+if [ -z "$ts_why" ]; then
+	[ -x "$ours" ] && crun ts-sdk tripmcp "$SDK_CALLS" "$SDK_SEQ" -- "$ours"
+	crun ts-sdk ts-sdk "$SDK_CALLS" "$SDK_SEQ" -- "$node_bin" \
+	    bench/ref-server.mjs
+	[ -x "$stub" ] && crun ts-sdk stub "$SDK_CALLS" "$SDK_SEQ" -- "$stub"
+else
+	echo "bench: skipping the TypeScript SDK client: $ts_why"
+fi
+
+echo
+# The bare peer-layer driver against the stub (client=peer) is the floor
+# our client's p50 is held to, and the machine's ceiling for calls/s.
+awk '
+function get(line, key,    n, i, kv) {
+	n = split(line, kv, " ")
+	for (i = 1; i <= n; i++)
+		if (index(kv[i], key "=") == 1)
+			return substr(kv[i], length(key) + 2)
+	return "-"
+}
+function num(v) { return v == "-" ? -1 : v + 0 }
+function aim(what, got, want, met) {
+	printf("%-30s %12s %12s  %s\n", what, got, want, met)
+}
+{
+	k = get($0, "client") "/" get($0, "label"); order[++n] = k
+	cl[k] = get($0, "client"); sv[k] = get($0, "label")
+	p50[k] = get($0, "p50_us"); p99[k] = get($0, "p99_us")
+	cps[k] = get($0, "cps"); err[k] = get($0, "errors")
+	cpu[k] = get($0, "cli_cpu_us")
+}
+END {
+	if (n == 0) {
+		print "bench: no client could be measured"
+		exit
+	}
+	printf("%-8s %-10s %9s %9s %12s %11s %7s\n", "client", "server",
+	    "p50_us", "p99_us", "calls_per_s", "cli_cpu_us", "errors")
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		printf("%-8s %-10s %9s %9s %12s %11s %7s\n", cl[k], sv[k],
+		    p50[k], p99[k], cps[k], cpu[k], err[k])
+	}
+	print ""
+	k = "tripmcp/stub"
+	if (!(k in cps)) {
+		print "client aims: our client was not measured against the stub"
+		exit
+	}
+	floor = ("peer/stub" in p50) ? p50["peer/stub"] : "-"
+	stubcps = ("peer/stub" in cps) ? cps["peer/stub"] : "-"
+	aim("client aim (issue)", "tripmcp", "aim", "met")
+	v = num(cps[k])
+	aim("calls/s against the stub", cps[k], ">= 500000",
+	    v < 0 ? "?" : (v >= 500000 ? "yes" : "no"))
+	if (num(floor) > 0 && num(p50[k]) >= 0) {
+		r = (num(p50[k]) / num(floor) - 1) * 100
+		aim("p50 over the bare driver", sprintf("%+.1f%%", r),
+		    "< +10%", r < 10 ? "yes" : "no")
+	} else
+		aim("p50 over the bare driver", "-", "< +10%", "? (no floor)")
+	if (num(cpu[k]) > 0)
+		printf("\nour client spends %s µs of CPU per call with 64 in " \
+		    "flight: %.0f calls/s if it had a core to itself\n", cpu[k],
+		    1e6 / num(cpu[k]))
+	if (("ts-sdk/stub" in cps) && num(cps["ts-sdk/stub"]) > 0 && v > 0)
+		printf("our client makes %.1fx the calls/s of the SDK client " \
+		    "against the stub\n", v / num(cps["ts-sdk/stub"]))
+	if (num(stubcps) > 0 && num(stubcps) < 500000)
+		printf("note: the bare peer-layer driver made %s calls/s " \
+		    "against the stub just before: the ceiling of this machine " \
+		    "for any client on our stdio transport is below the aim\n",
+		    stubcps)
+}' "$cresults"
 exit 0

@@ -1,0 +1,491 @@
+/*
+ * The client benchmark: our client session (mcp/client.c over the stdio
+ * transport, as an application uses it) drives one MCP stdio server and
+ * measures sequential tools/call round trips and calls per second with many
+ * in flight. bench/client-sdk.mjs measures the official TypeScript SDK
+ * client the same way, so the two print comparable lines.
+ */
+#include <sys/resource.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "mcp/client.h"
+#include "mcp/json.h"
+#include "mcp/stdio.h"
+
+#define BENCH_CLIENT_MAX_N	100000000L
+
+struct bench_client_opts {
+	long calls, seq, warmup;
+	int inflight;
+	int pin;			/* the client's CPU, or -1 */
+	cpu_set_t cli_cpus, srv_cpus;
+	const char *tool;
+	const char *args;		/* JSON object text */
+	char label[64];
+	char **argv;
+};
+
+struct bench_client {
+	const struct bench_client_opts *o;
+	struct event_base *base;
+	struct mcp_client *c;
+	struct mcp_log log;
+	bool done, broken;
+	cJSON *args;			/* parsed once, copied per call */
+
+	uint64_t *lat;			/* ns per measured sequential call */
+	long seq_total, seq_done;
+	uint64_t sent_ns;
+
+	long pl_total, pl_sent, pl_done, outstanding;
+
+	long errors;
+	char first_error[256];
+};
+
+static uint64_t
+bench_client_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+bench_client_finish(struct bench_client *b)
+{
+	b->done = true;
+	event_base_loopbreak(b->base);
+}
+
+static void
+bench_client_wait(struct bench_client *b)
+{
+	while (!b->done && !b->broken) {
+		if (event_base_dispatch(b->base) != 0)
+			break;
+	}
+}
+
+/* A call succeeded: no error, a content array, not isError. */
+static void
+bench_client_check(struct bench_client *b, const struct mcp_response *r)
+{
+	const char *why = NULL;
+
+	if (r->code != 0)
+		why = r->message != NULL ? r->message : "error";
+	else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r->result,
+	    "content")))
+		why = "result has no content array";
+	else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->result,
+	    "isError")))
+		why = "tool returned isError";
+	if (why == NULL)
+		return;
+	if (b->errors++ == 0)
+		snprintf(b->first_error, sizeof b->first_error, "%s (%d)", why,
+		    r->code);
+	if (r->code == MCP_CONNECTION_CLOSED || r->code == MCP_REQUEST_TIMEOUT)
+		b->broken = true;
+}
+
+static void
+bench_client_closed(void *arg, const char *reason)
+{
+	struct bench_client *b = arg;
+
+	b->broken = true;
+	if (b->errors++ == 0)
+		snprintf(b->first_error, sizeof b->first_error,
+		    "the server went away: %s", reason != NULL ? reason :
+		    "end of output");
+	event_base_loopbreak(b->base);
+}
+
+static int64_t
+bench_client_call(struct bench_client *b, mcp_client_cb cb)
+{
+	return mcp_client_call_tool(b->c, b->o->tool,
+	    cJSON_Duplicate(b->args, 1), NULL, cb, b);
+}
+
+/* Sequential */
+
+static void
+bench_client_seq_cb(void *arg, const struct mcp_response *r)
+{
+	struct bench_client *b = arg;
+	uint64_t now = bench_client_now();
+	long i = b->seq_done - b->o->warmup;
+
+	bench_client_check(b, r);
+	if (i >= 0)
+		b->lat[i] = now - b->sent_ns;
+	if (++b->seq_done < b->seq_total && !b->broken) {
+		b->sent_ns = bench_client_now();
+		bench_client_call(b, bench_client_seq_cb);
+	} else
+		bench_client_finish(b);
+}
+
+static int
+bench_client_cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, c = *(const uint64_t *)y;
+
+	return a < c ? -1 : a > c;
+}
+
+/* Nearest-rank percentile of sorted v[0..n), in µs. */
+static double
+bench_client_percentile(const uint64_t *v, long n, double pct)
+{
+	long rank = (long)((pct / 100.0) * (double)n + 0.999999);
+
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return (double)v[rank - 1] / 1000.0;
+}
+
+static void
+bench_client_seq_run(struct bench_client *b, double *p50, double *p99)
+{
+	long n;
+
+	b->seq_total = b->o->warmup + b->o->seq;
+	b->seq_done = 0;
+	b->done = false;
+	b->sent_ns = bench_client_now();
+	bench_client_call(b, bench_client_seq_cb);
+	bench_client_wait(b);
+	n = b->seq_done - b->o->warmup;
+	if (n <= 0)
+		return;
+	qsort(b->lat, (size_t)n, sizeof *b->lat, bench_client_cmp_u64);
+	*p50 = bench_client_percentile(b->lat, n, 50);
+	*p99 = bench_client_percentile(b->lat, n, 99);
+}
+
+/* Pipelined: keep inflight calls going until calls are answered. */
+
+static void bench_client_pl_fill(struct bench_client *);
+
+static void
+bench_client_pl_cb(void *arg, const struct mcp_response *r)
+{
+	struct bench_client *b = arg;
+
+	b->outstanding--;
+	b->pl_done++;
+	bench_client_check(b, r);
+	if (b->pl_sent < b->pl_total && !b->broken)
+		bench_client_pl_fill(b);
+	else if (b->outstanding == 0)
+		bench_client_finish(b);
+}
+
+static void
+bench_client_pl_fill(struct bench_client *b)
+{
+	while (b->pl_sent < b->pl_total && b->outstanding < b->o->inflight &&
+	    !b->broken) {
+		b->outstanding++;
+		b->pl_sent++;
+		bench_client_call(b, bench_client_pl_cb);
+	}
+}
+
+/* User plus system CPU time of this process, µs. */
+static double
+bench_client_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* Calls per second, and the client's CPU µs per call (*cpu). */
+static double
+bench_client_pl_run(struct bench_client *b, double *cpu)
+{
+	double cpu0 = bench_client_cpu();
+	uint64_t t0 = bench_client_now(), t1;
+
+	b->pl_total = b->o->calls;
+	b->pl_sent = b->pl_done = b->outstanding = 0;
+	b->done = false;
+	bench_client_pl_fill(b);
+	bench_client_wait(b);
+	t1 = bench_client_now();
+	if (b->pl_done == 0 || t1 <= t0)
+		return -1;
+	*cpu = (bench_client_cpu() - cpu0) / (double)b->pl_done;
+	return (double)b->pl_done * 1e9 / (double)(t1 - t0);
+}
+
+/* Session */
+
+static void
+bench_client_connected(void *arg, const struct mcp_response *r)
+{
+	struct bench_client *b = arg;
+
+	if (r->code != 0) {
+		b->broken = true;
+		b->errors++;
+		snprintf(b->first_error, sizeof b->first_error,
+		    "initialize: %s", r->message != NULL ? r->message : "error");
+	}
+	bench_client_finish(b);
+}
+
+static int
+bench_client_start(struct bench_client *b)
+{
+	struct mcp_stdio_opts so = { 0, &b->log };
+	struct mcp_stdio_spawn_opts sp = { 0 };
+	struct mcp_client_opts co = {
+		.name = "tripmcp-bench-client", .log = &b->log,
+		.timeout_ms = 30000, .on_closed = bench_client_closed, .arg = b,
+	};
+	struct mcp_err err = { 0, "" };
+	struct mcp_transport *t;
+
+	/* The child inherits the CPUs it is forked on. */
+	if (b->o->pin >= 0)
+		sched_setaffinity(0, sizeof b->o->srv_cpus, &b->o->srv_cpus);
+	t = mcp_stdio_spawn_ex(b->base, b->o->argv, &sp, &so, &err);
+	if (b->o->pin >= 0)
+		sched_setaffinity(0, sizeof b->o->cli_cpus, &b->o->cli_cpus);
+	if (t == NULL) {
+		fprintf(stderr, "client-driver: %s: %s; check the server "
+		    "command\n", b->o->label, err.msg);
+		return -1;
+	}
+	b->c = mcp_client_new(b->base, t, &co);
+	b->done = false;
+	mcp_client_connect(b->c, bench_client_connected, b);
+	bench_client_wait(b);
+	if (b->broken || !mcp_client_ready(b->c)) {
+		fprintf(stderr, "client-driver: %s: the server did not start: "
+		    "%s\n", b->o->label, b->first_error);
+		return -1;
+	}
+	return 0;
+}
+
+/* Options */
+
+static void
+bench_client_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: client-driver [--calls N] [--seq N] [--warmup N]"
+	    " [--inflight N] [--pin CPU]\n"
+	    "                     [--tool NAME] [--args JSON] [--label NAME]"
+	    " -- SERVER_CMD...\n"
+	    "defaults: --calls 200000 --seq 20000 --warmup 1000 --inflight 64"
+	    " --tool echo\n"
+	    "          --args '{\"text\":\"hi\"}', no pinning (--pin CPU: the"
+	    " client on CPU,\n"
+	    "          the server on the others)\n");
+}
+
+static int
+bench_client_count(const char *opt, const char *value, long min, long max,
+    long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "client-driver: %s: '%s' is not a number from "
+		    "%ld to %ld; try 'client-driver --help'\n", opt, value, min,
+		    max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+bench_client_pin(struct bench_client_opts *o, int cpu)
+{
+	if (sched_getaffinity(0, sizeof o->srv_cpus, &o->srv_cpus) != 0 ||
+	    !CPU_ISSET(cpu, &o->srv_cpus) || CPU_COUNT(&o->srv_cpus) < 2) {
+		fprintf(stderr, "client-driver: --pin %d: need CPU %d and one "
+		    "more; leave --pin out on this machine\n", cpu, cpu);
+		return -1;
+	}
+	CPU_CLR(cpu, &o->srv_cpus);
+	CPU_ZERO(&o->cli_cpus);
+	CPU_SET(cpu, &o->cli_cpus);
+	o->pin = cpu;
+	return sched_setaffinity(0, sizeof o->cli_cpus, &o->cli_cpus);
+}
+
+static int
+bench_client_parse(int argc, char **argv, struct bench_client_opts *o)
+{
+	const char *label = NULL;
+	long v;
+	char *p;
+	int i;
+
+	o->calls = 200000;
+	o->seq = 20000;
+	o->warmup = 1000;
+	o->inflight = 64;
+	o->pin = -1;
+	o->tool = "echo";
+	o->args = "{\"text\":\"hi\"}";
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] :
+		    NULL;
+
+		if (strcmp(opt, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+			bench_client_usage(stdout);
+			exit(0);
+		}
+		if (val == NULL) {
+			fprintf(stderr, "client-driver: %s needs a value; try "
+			    "'client-driver --help'\n", opt);
+			return -1;
+		}
+		i++;
+		if (strcmp(opt, "--calls") == 0) {
+			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
+			    &o->calls) != 0)
+				return -1;
+		} else if (strcmp(opt, "--seq") == 0) {
+			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
+			    &o->seq) != 0)
+				return -1;
+		} else if (strcmp(opt, "--warmup") == 0) {
+			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
+			    &o->warmup) != 0)
+				return -1;
+		} else if (strcmp(opt, "--inflight") == 0) {
+			if (bench_client_count(opt, val, 1, 4096, &v) != 0)
+				return -1;
+			o->inflight = (int)v;
+		} else if (strcmp(opt, "--pin") == 0) {
+			if (bench_client_count(opt, val, 0, CPU_SETSIZE - 1,
+			    &v) != 0 || bench_client_pin(o, (int)v) != 0)
+				return -1;
+		} else if (strcmp(opt, "--tool") == 0)
+			o->tool = val;
+		else if (strcmp(opt, "--args") == 0)
+			o->args = val;
+		else if (strcmp(opt, "--label") == 0)
+			label = val;
+		else {
+			fprintf(stderr, "client-driver: unknown option '%s'; "
+			    "try 'client-driver --help'\n", opt);
+			return -1;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "client-driver: no server command; try "
+		    "'client-driver --help'\n");
+		return -1;
+	}
+	o->argv = argv + i;
+	if (label == NULL) {
+		label = strrchr(o->argv[0], '/');
+		label = label != NULL ? label + 1 : o->argv[0];
+	}
+	snprintf(o->label, sizeof o->label, "%s", label);
+	for (p = o->label; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '=')
+			*p = '_';
+	}
+	return 0;
+}
+
+static const char *
+bench_client_fmt(char *buf, size_t len, const char *fmt, double v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, fmt, v);
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_client_opts o;
+	struct bench_client b;
+	double p50 = -1, p99 = -1, cps = -1, cpu = -1;
+	char x[32], y[32], z[32], w[32];
+	int rc = 0;
+
+	memset(&o, 0, sizeof o);
+	if (bench_client_parse(argc, argv, &o) != 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	memset(&b, 0, sizeof b);
+	b.o = &o;
+	b.log.level = MCP_LOG_WARNING;
+	b.log.prog = "client-driver";
+	b.args = cJSON_Parse(o.args);
+	if (!cJSON_IsObject(b.args)) {
+		fprintf(stderr, "client-driver: --args: '%s' is not a JSON "
+		    "object; try --args '{\"text\":\"hi\"}'\n", o.args);
+		cJSON_Delete(b.args);
+		return 2;
+	}
+	if ((b.base = event_base_new()) == NULL) {
+		fprintf(stderr, "client-driver: cannot make an event loop\n");
+		return 1;
+	}
+	b.lat = mcp_xcalloc(o.seq > 0 ? (size_t)o.seq : 1, sizeof *b.lat);
+	if (bench_client_start(&b) != 0)
+		rc = 1;
+	else {
+		if (o.seq > 0)
+			bench_client_seq_run(&b, &p50, &p99);
+		if (o.calls > 0 && !b.broken)
+			cps = bench_client_pl_run(&b, &cpu);
+	}
+	printf("BENCH-CLIENT label=%s client=tripmcp p50_us=%s p99_us=%s "
+	    "cps=%s errors=%ld cli_cpu_us=%s\n", o.label,
+	    bench_client_fmt(x, sizeof x, "%.1f", p50),
+	    bench_client_fmt(y, sizeof y, "%.1f", p99),
+	    bench_client_fmt(z, sizeof z, "%.0f", cps), b.errors,
+	    bench_client_fmt(w, sizeof w, "%.2f", cpu));
+	fflush(stdout);
+	if (b.errors > 0) {
+		fprintf(stderr, "client-driver: %s: %ld failed replies; first: "
+		    "%s\n", o.label, b.errors, b.first_error);
+		rc = 1;
+	}
+	mcp_client_free(b.c);
+	free(b.lat);
+	cJSON_Delete(b.args);
+	event_base_free(b.base);
+	return rc;
+}
