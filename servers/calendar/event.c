@@ -110,13 +110,19 @@ calendar_moment_end(const struct calendar_moment *m)
 	return (common_date_to_days(&m->date) * DAY_MINUTES + m->minute);
 }
 
+long
+calendar_minutes_day(long t)
+{
+	return (t >= 0 ? t / DAY_MINUTES :
+	    -((-t + DAY_MINUTES - 1) / DAY_MINUTES));
+}
+
 /* Formats minutes since 1970 as YYYY-MM-DDTHH:MM. */
 static void
 minutes_format(long t, char *buf)
 {
 	struct calendar_moment	m;
-	long			days = t >= 0 ? t / DAY_MINUTES :
-				    -((-t + DAY_MINUTES - 1) / DAY_MINUTES);
+	long			days = calendar_minutes_day(t);
 
 	common_date_from_days(days, &m.date);
 	m.minute = (int)(t - days * DAY_MINUTES);
@@ -404,8 +410,8 @@ calendar_events_between(sqlite3 *db, const char *calendar, long from, long to,
 	if (more != NULL)
 		*more = false;
 	/* The days touched by [from, to), for the index; then exact minutes. */
-	common_date_from_days(from / DAY_MINUTES, &a.date);
-	common_date_from_days((to - 1) / DAY_MINUTES, &b.date);
+	common_date_from_days(calendar_minutes_day(from), &a.date);
+	common_date_from_days(calendar_minutes_day(to - 1), &b.date);
 	a.minute = b.minute = -1;
 	calendar_moment_format(&a, first);
 	calendar_moment_format(&b, last);

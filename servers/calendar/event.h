@@ -51,6 +51,8 @@ void	 calendar_moment_format(const struct calendar_moment *, char *buf);
  */
 long	 calendar_moment_start(const struct calendar_moment *);
 long	 calendar_moment_end(const struct calendar_moment *);
+/* The day (since 1970, negative before) holding minute t. */
+long	 calendar_minutes_day(long t);
 
 /* Reminders */
 /*

@@ -402,14 +402,13 @@ render(struct buf *b, const cJSON *v, int indent, int depth)
 	cJSON_ArrayForEach(c, v) {
 		buf_indent(b, indent);
 		if (cJSON_IsArray(v))
-			buf_str(b, "- ");
+			buf_str(b, "-");
 		else {
 			buf_label(b, c->string);
 			buf_str(b, ":");
 		}
 		if ((s = scalar(c, num, sizeof num)) != NULL) {
-			if (!cJSON_IsArray(v))
-				buf_str(b, " ");
+			buf_str(b, " ");
 			buf_text(b, s, indent + 2);
 			buf_str(b, "\n");
 		} else {

@@ -436,8 +436,8 @@ calendar_resource_changed(struct calendar_state *st, const char *calendar,
 	struct common_date	 a, b;
 	char			*sent[2 * NOTIFY_MONTHS_MAX];
 	size_t			 nsent = 0, i, j;
-	long			 first = from / DAY_MINUTES,
-				 last = (to - 1) / DAY_MINUTES;
+	long			 first = calendar_minutes_day(from),
+				 last = calendar_minutes_day(to - 1);
 	int			 y, m, k;
 	bool			 dup;
 

@@ -35,7 +35,7 @@ check_availability(struct mcp_call *c, const cJSON *args, void *arg)
 		calendar_tool_db_error(c, err);
 		return;
 	}
-	common_date_from_days((to - 1) / 1440, &last);
+	common_date_from_days(calendar_minutes_day(to - 1), &last);
 	fb = calendar_freebusy(events, &s.date, &last);
 	count = cJSON_GetArraySize(events);
 	out = cJSON_CreateObject();

@@ -95,6 +95,14 @@ calendar_send_email_cleanup(struct calendar_state *st)
 	}
 }
 
+static const struct {
+	const char	*mime_type, *ext;
+} extensions[] = {
+	{ "application/json", ".json" }, { "text/plain", ".txt" },
+	{ "text/markdown", ".md" }, { "text/html", ".html" },
+	{ "text/calendar", ".ics" }, { "application/pdf", ".pdf" },
+};
+
 /* "travel://itineraries/barcelona-2024" -> "travel-itineraries-barcelona-2024.json" */
 static char *
 attachment_name(const char *uri, const char *mime_type)
@@ -115,9 +123,14 @@ attachment_name(const char *uri, const char *mime_type)
 	while (p > name && p[-1] == '-')
 		p--;
 	*p = '\0';
-	if (strcmp(mime_type, "application/json") == 0 &&
-	    (p - name < 5 || strcmp(p - 5, ".json") != 0))
-		strcpy(p, ".json");
+	for (i = 0; i < sizeof extensions / sizeof extensions[0]; i++) {
+		size_t n = strlen(extensions[i].ext);
+
+		if (strcmp(mime_type, extensions[i].mime_type) == 0 &&
+		    ((size_t)(p - name) < n || strcmp(p - n,
+		    extensions[i].ext) != 0))
+			strcpy(p, extensions[i].ext);
+	}
 	return (name);
 }
 
