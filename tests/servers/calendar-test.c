@@ -1029,6 +1029,56 @@ test_email_bad_input(void)
 #undef MAIL
 }
 
+/* The guide's itinerary_link, attached: made with tripmcp-travel's
+ * createItinerary on the travel.db beside ours, then fetched by sendEmail. */
+static void
+test_email_itinerary(void)
+{
+	struct serverutil	*travel, *keep = su;
+	struct parsed		 p;
+	char			 db[512];
+	cJSON			*r, *j;
+	const char		*path;
+
+	snprintf(db, sizeof db, "%s/travel.db", serverutil_dir(su));
+	if ((travel = serverutil_start("travel", db, TODAY, NULL)) == NULL) {
+		CHECK(!"tripmcp-travel starts");
+		return;
+	}
+	su = travel;
+	r = call_ok("createItinerary", "{\"title\":\"Barcelona Vacation\","
+	    "\"destination\":\"Barcelona\",\"startDate\":\"2024-06-15\","
+	    "\"endDate\":\"2024-06-22\",\"bookings\":[],\"activities\":"
+	    "[\"Gothic Quarter walk\",\"Sagrada Familia\"]}");
+	su = keep;
+	CHECK_STR(testutil_json_str(sc(r), "id"), "barcelona-2024");
+	cJSON_Delete(r);
+	serverutil_stop(travel);
+
+	r = call_ok("sendEmail", "{\"to\":\"user@example.com\",\"subject\":"
+	    "\"Your Barcelona Trip Confirmation\",\"body\":" GUIDE_BODY ","
+	    "\"attachments\":[\"travel://itineraries/barcelona-2024\","
+	    "\"calendar://my-calendar/2024-06-15..2024-06-22\"]}");
+	path = testutil_json_str(sc(r), "path");
+	CHECK_STR(testutil_json_str(sc(r), "attachments[0].uri"),
+	    "travel://itineraries/barcelona-2024");
+	if (path == NULL || parse_message(path, &p) != 0) {
+		CHECK(!"message parses");
+		cJSON_Delete(r);
+		return;
+	}
+	CHECK_EQ_INT(p.natt, 2);
+	CHECK_STR(p.att_name[0], "travel-itineraries-barcelona-2024.json");
+	j = cJSON_Parse(p.att_data[0] != NULL ? p.att_data[0] : "");
+	CHECK_STR(testutil_json_str(j, "id"), "barcelona-2024");
+	CHECK_STR(testutil_json_str(j, "startDate"), "2024-06-15");
+	cJSON_Delete(j);
+	CHECK_STR(p.att_name[1],
+	    "calendar-my-calendar-2024-06-15..2024-06-22.json");
+	parsed_free(&p);
+	cJSON_Delete(r);
+}
+
 static void
 test_email_body_rendering(void)
 {
@@ -1186,6 +1236,7 @@ main(void)
 	TEST(test_create_bad_input);
 	TEST(test_list_and_delete_bad_input);
 	TEST(test_email_guide);
+	TEST(test_email_itinerary);
 	TEST(test_email_encoding);
 	TEST(test_email_body_rendering);
 	TEST(test_email_bad_input);
