@@ -1035,6 +1035,7 @@ travel_hotels_take(sqlite3 *db, const struct travel_hotel_offer *o, char *err,
 	char			 day[COMMON_DATE_LEN];
 	int			 r, i, nights;
 
+	err[0] = '\0';
 	if ((r = hotels_parse_id(o->offer_id, &p, err, errlen)) != 0)
 		return (r);
 	if (o->rooms < 1 || o->rooms > travel_hotels_rooms_for(

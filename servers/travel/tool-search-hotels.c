@@ -123,6 +123,46 @@ static void
 search_note(cJSON *notes, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Copies a user's text for a message: valid UTF-8 only, control
+ * characters and stray bytes as '?', cut at a character boundary.
+ */
+static void
+search_clean(const char *in, char *out, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)in;
+	size_t			 n = 0, k, i;
+
+	while (*s != '\0') {
+		k = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 :
+		    (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 0;
+		for (i = 1; i < k; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				k = 0;
+		if (k == 2 && *s < 0xc2)
+			k = 0;	/* overlong */
+		if (k == 3 && ((*s == 0xe0 && s[1] < 0xa0) ||
+		    (*s == 0xed && s[1] >= 0xa0)))
+			k = 0;	/* overlong, or a surrogate */
+		if (k == 4 && ((*s == 0xf0 && s[1] < 0x90) || *s > 0xf4 ||
+		    (*s == 0xf4 && s[1] >= 0x90)))
+			k = 0;	/* overlong, or beyond U+10FFFF */
+		if (k == 0 || (k == 1 && (*s < 0x20 || *s == 0x7f))) {
+			if (n + 1 >= len)
+				break;
+			out[n++] = '?';
+			s++;
+			continue;
+		}
+		if (n + k >= len)
+			break;
+		memcpy(out + n, s, k);
+		n += k;
+		s += k;
+	}
+	out[n] = '\0';
+}
+
 static void
 search_note(cJSON *notes, const char *fmt, ...)
 {
@@ -327,6 +367,7 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 	const cJSON		*it, *chains, *names, *maxp, *mins;
 	cJSON			*res = NULL, *notes, *arr;
 	char			 prefs[SEARCH_MAX_NAMES][256], label[256];
+	char			 asked[208];
 	char			 why[256];
 	size_t			 nsights = 0, nprefs = 0, noffers = 0, i, k;
 	long long		 max_cents = -1, gid, cheapest = -1;
@@ -458,10 +499,11 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 			goto fail;
 		}
 		if (r == 0) {
+			search_clean(it->valuestring, asked, sizeof asked);
 			search_note(notes, "nearbyAttractions: no sight called "
-			    "\"%.200s\" in %s in our data, so no distance to it "
+			    "\"%s\" in %s in our data, so no distance to it "
 			    "is given; check the spelling or name a nearby "
-			    "landmark", it->valuestring, c->name);
+			    "landmark", asked, c->name);
 			continue;
 		}
 		for (k = 0; k < nsights; k++)
@@ -530,19 +572,19 @@ search_run(sqlite3 *db, const cJSON *args, char *err, size_t errlen)
 		for (j = 0; j < noffers; j++)
 			fits |= offers[j].preferred &&
 			    search_chain_matches(offers[j].h, prefs[k]);
+		search_clean(it->valuestring, asked, sizeof asked);
 		if (!travel_hotels_chain_known(prefs[k]))
-			search_note(notes, "preferredChains: \"%.64s\" is not "
+			search_note(notes, "preferredChains: \"%s\" is not "
 			    "a chain we know; known chains are Marriott, "
 			    "Hilton, Hyatt, IHG, Accor, Best Western, Radisson "
-			    "and Wyndham (or one of their brands)",
-			    it->valuestring);
+			    "and Wyndham (or one of their brands)", asked);
 		else if (!any)
-			search_note(notes, "preferredChains: no %.64s hotel in "
-			    "%s", it->valuestring, c->name);
+			search_note(notes, "preferredChains: no %s hotel in "
+			    "%s", asked, c->name);
 		else if (!fits)
-			search_note(notes, "preferredChains: the %.64s hotels "
+			search_note(notes, "preferredChains: the %s hotels "
 			    "in %s do not fit this search (price, stars or "
-			    "rooms left)", it->valuestring, c->name);
+			    "rooms left)", asked, c->name);
 		k++;
 	}
 	if (sold_out > 0)

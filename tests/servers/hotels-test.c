@@ -714,6 +714,43 @@ test_attraction_distances(void)
 	}
 	CHECK_EQ_INT(offer_num(res, "rooms"), 2);
 	CHECK(has_note(res, "no sight called \"Eiffel Tower\" in Barcelona"));
+	cJSON_Delete(res);
+
+	/* A name with control characters and broken UTF-8 is quoted safely. */
+	res = search("{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-17\",\"guests\":1,\"nearbyAttractions\":"
+	    "[\"Fake\\r\\nSight\\u0000x\\u00e9\"],\"preferredChains\":"
+	    "[\"Bad\\nChain\"]}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res != NULL) {
+		char *t = search_summary(res);
+
+		CHECK(has_note(res, "no sight called \"Fake??Sight"));
+		CHECK(has_note(res, "\"Bad?Chain\" is not a chain we know"));
+		CHECK(strstr(t, "Fake\r") == NULL && strstr(t, "Bad\n") == NULL);
+		free(t);
+	}
+	{
+		char out[16];
+
+		search_clean("Caf\xc3 \xff\xc0\xafok", out, sizeof out);
+		CHECK_STR(out, "Caf? ???ok");
+		search_clean("\xed\xa0\x80|\xf4\x90\x80\x80|", out, sizeof out);
+		CHECK_STR(out, "???|????|");
+		search_clean("G\xc3\xb2tic \xe2\x82\xac", out, sizeof out);
+		CHECK_STR(out, "G\xc3\xb2tic \xe2\x82\xac");
+		search_clean("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		    "\xc3\xa9\xc3\xa9", out, 8);	/* cut between characters */
+		CHECK_STR(out, "\xc3\xa9\xc3\xa9\xc3\xa9");
+	}
+	cJSON_Delete(res);
+	res = search("{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+	    "\"checkOut\":\"2024-06-17\",\"guests\":3,\"nearbyAttractions\":"
+	    "[\"SAGRADA FAMÍLIA\",\"barri gotic\",\"Picasso\",\"Eiffel "
+	    "Tower\"]}", err, sizeof err);
+	CHECK(res != NULL);
+	if (res == NULL)
+		return;
 	CHECK(cJSON_GetArraySize(offers_of(res)) > 0);
 	cJSON_ArrayForEach(o, offers_of(res)) {
 		double lat = offer_num(o, "lat"), lon = offer_num(o, "lon");
