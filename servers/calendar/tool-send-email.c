@@ -375,8 +375,8 @@ send_email(struct mcp_call *c, const cJSON *args, void *arg)
 	    sizeof err) != 0 ||
 	    calendar_mail_add_to(j->mail, "to", cJSON_GetObjectItem(args, "to"),
 	    0, err, sizeof err) != 0 ||
-	    (cc != NULL && calendar_mail_add_to(j->mail, "cc", cc, 1, err,
-	    sizeof err) != 0) ||
+	    (cc != NULL && !(cJSON_IsArray(cc) && cc->child == NULL) &&
+	    calendar_mail_add_to(j->mail, "cc", cc, 1, err, sizeof err) != 0) ||
 	    calendar_mail_set_subject(j->mail, cJSON_GetObjectItem(args,
 	    "subject")->valuestring, err, sizeof err) != 0 ||
 	    calendar_mail_set_body(j->mail, cJSON_GetObjectItem(args, "body"),

@@ -980,6 +980,8 @@ test_email_bad_input(void)
 	expect_error("sendEmail", MAIL("[\"ok@example.com\", \"bad\"]", ""),
 	    "to[1]");
 	expect_error("sendEmail", MAIL("[]", ""), "to");
+	expect_error("sendEmail", MAIL("\"user@example.com\"", ",\"cc\":"
+	    "[\"ok@example.com\",\"also bad\"]"), "cc[1]");
 	expect_error("sendEmail", "{\"to\":\"user@example.com\",\"subject\":"
 	    "\"s\",\"body\":42}", "body");
 	expect_error("sendEmail", "{\"to\":\"user@example.com\",\"subject\":"
@@ -1086,12 +1088,13 @@ test_email_body_rendering(void)
 	cJSON		*r;
 	const char	*path;
 
-	r = call_ok("sendEmail", "{\"to\":[\"ann@example.com\"],\"subject\":"
-	    "\"Fields\",\"body\":{\"flights\":{\"outbound\":\"DL 168\","
+	r = call_ok("sendEmail", "{\"to\":[\"ann@example.com\"],\"cc\":[],"
+	    "\"subject\":\"Fields\",\"body\":{\"flights\":{\"outbound\":\"DL 168\","
 	    "\"return\":\"DL 169\"},\"travelers\":[\"Ann\",\"Bob\"],"
 	    "\"totalCost\":2500,\"refundable\":false,\"notes\":null,"
 	    "\"hotel_address\":\"Carrer de Ferran 1\\n08002 Barcelona\"}}");
 	path = testutil_json_str(sc(r), "path");
+	CHECK_EQ_INT(cJSON_GetArraySize(testutil_json_at(sc(r), "cc")), 0);
 	if (path == NULL || parse_message(path, &p) != 0) {
 		CHECK(!"message parses");
 		cJSON_Delete(r);
@@ -1183,6 +1186,61 @@ test_two_servers_one_key(void)
 	serverutil_stop(other);
 }
 
+struct race {
+	bool	 done;
+	char	 uid[64];
+	bool	 is_error;
+};
+
+static void
+race_cb(void *arg, const struct mcp_response *r)
+{
+	struct race	*x = arg;
+	const char	*uid = testutil_json_str(r->result, "structuredContent.uid");
+
+	x->done = true;
+	x->is_error = r->result == NULL ||
+	    cJSON_IsTrue(cJSON_GetObjectItem(r->result, "isError"));
+	snprintf(x->uid, sizeof x->uid, "%s", uid != NULL ? uid : "");
+}
+
+/* Both servers get the same keyed call at once: one event, one uid. */
+static void
+test_two_servers_race(void)
+{
+	static const char args[] = "{\"calendar\":\"my-calendar\",\"title\":"
+	    "\"Raced\",\"startDate\":\"2024-08-02\",\"endDate\":\"2024-08-02\","
+	    "\"description\":\"\",\"reminders\":[],\"idempotencyKey\":\"race-%d\"}";
+	struct serverutil	*other;
+	struct race		 a, b;
+	char			 text[512];
+	int			 events = rows("events"), round;
+
+	other = serverutil_start("calendar", serverutil_db_path(su), TODAY,
+	    NULL);
+	CHECK(other != NULL);
+	if (other == NULL)
+		return;
+	for (round = 0; round < 5; round++) {
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		snprintf(text, sizeof text, args, round);
+		mcp_client_call_tool(serverutil_client(su), "createCalendarEvent",
+		    cJSON_Parse(text), NULL, race_cb, &a);
+		mcp_client_call_tool(serverutil_client(other),
+		    "createCalendarEvent", cJSON_Parse(text), NULL, race_cb, &b);
+		while (!a.done || !b.done) {
+			testutil_spin(serverutil_base(su), 5);
+			testutil_spin(serverutil_base(other), 5);
+		}
+		CHECK(!a.is_error && !b.is_error);
+		CHECK(a.uid[0] != '\0');
+		CHECK_STR(a.uid, b.uid);
+	}
+	CHECK_EQ_INT(rows("events"), events + 5);
+	serverutil_stop(other);
+}
+
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -1241,6 +1299,7 @@ main(void)
 	TEST(test_email_body_rendering);
 	TEST(test_email_bad_input);
 	TEST(test_two_servers_one_key);
+	TEST(test_two_servers_race);
 	TEST(test_email_from);
 	rm_outbox();
 	serverutil_stop(su);
