@@ -331,6 +331,10 @@ test_search_bad_input(void)
 	expect_error(su, "searchFlights", "{\"origin\":\"NYC\","
 	    "\"destination\":\"x'); DROP TABLE routes; --\",\"departure\":"
 	    "\"2024-06-15\",\"travelers\":2}", "destination");
+	/* A real tie is not guessed: the candidates are named. */
+	expect_error(su, "searchFlights", "{\"origin\":\"Springfield\","
+	    "\"destination\":\"Barcelona\",\"departure\":\"2024-06-15\","
+	    "\"travelers\":2}", "origin: \"Springfield\" matches several");
 	expect_error(su, "searchFlights", "{\"origin\":\"NYC\","
 	    "\"destination\":\"NYC\",\"departure\":\"2024-06-15\","
 	    "\"travelers\":2}", "destination");
