@@ -154,7 +154,12 @@ common_app_main(struct common_app *app, const struct mcp_server_info *info,
 	rc = mcp_server_main(app->server, argc, argv, app_opt, app);
 	mcp_server_free(app->server);
 	app->server = NULL;
-	sqlite3_close(app->db);
+	if (app->teardown != NULL)
+		app->teardown(app);
+	if (app->db != NULL && sqlite3_close(app->db) != SQLITE_OK)
+		fprintf(stderr, "%s: closing %s: %s (a statement was left "
+		    "unfinalized)\n", info->name, app->db_path,
+		    sqlite3_errmsg(app->db));
 	app->db = NULL;
 	free(app->db_path);
 	free(app->data_dir);

@@ -25,6 +25,11 @@ struct common_app {
 	 * tools, resources and prompts on server. 0, or -1 with err filled.
 	 */
 	int		(*setup)(struct common_app *, char *err, size_t errlen);
+	/*
+	 * Runs once serving has ended, before the database is closed (may be
+	 * NULL): finalize cached statements, free the program's state.
+	 */
+	void		(*teardown)(struct common_app *);
 	/* A program's own flags, offered after --db and --data-dir. */
 	int		(*extra_opt)(void *arg, const char *opt,
 			    const char *value);

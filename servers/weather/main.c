@@ -74,6 +74,17 @@ fail:
 	return (-1);
 }
 
+/* The cached statements go before the kit closes the database. */
+static void
+weather_teardown(struct common_app *app)
+{
+	struct weather	*w = app->arg;
+
+	weather_climate_free(w->climate);
+	w->climate = NULL;
+	w->db = NULL;
+}
+
 static const struct mcp_server_info weather_info = {
 	.name = "tripmcp-weather",
 	.version = TRIPMCP_VERSION,
@@ -105,15 +116,8 @@ main(int argc, char **argv)
 	app.n_migrations = sizeof weather_migrations /
 	    sizeof weather_migrations[0];
 	app.setup = weather_setup;
+	app.teardown = weather_teardown;
 	app.arg = &w;
 	rc = common_app_main(&app, &weather_info, argc, argv);
-	/*
-	 * common_app_main's sqlite3_close met our cached statements and left
-	 * the connection open (SQLITE_BUSY, as documented); finalize them,
-	 * then close it for good.
-	 */
-	weather_climate_free(w.climate);
-	if (w.db != NULL)
-		sqlite3_close(w.db);
 	return (rc);
 }
