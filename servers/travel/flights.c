@@ -370,10 +370,34 @@ flights_trip(sqlite3 *db, const char *airline_in, const char *const *path_in,
 		l->minutes = (int)((25 + km / 840 * 60 + 4) / 5) * 5;
 
 		if (i == 0) {
-			/* The flight's daily slot, 06:00 to 22:55 local. */
-			int slot = (int)(flights_hash("dep|%s", l->flight) %
-			    (17 * 12));
+			/*
+			 * The flight's daily slot, 06:00 to 22:55 local: the
+			 * first of a few hashed ones that lands between 06:00
+			 * and 23:55 local (the arrival zone's offset taken
+			 * once, as it holds for the day).
+			 */
+			uint64_t sh = flights_hash("dep|%s", l->flight);
+			int slot = (int)(sh % (17 * 12)), k, cand, mod;
+			time_t base;
+			long aoff;
 
+			if (travel_tz_to_utc(ap[0].tz, date->year, date->month,
+			    date->day, 6 + slot / 12, slot % 12 * 5,
+			    &base) != 0 ||
+			    travel_tz_local(ap[1].tz, base + 60 * l->minutes,
+			    &tm, &aoff) != 0)
+				return (1);
+			for (k = 0; k < 12; k++) {
+				cand = (int)((sh + (uint64_t)k * 37) %
+				    (17 * 12));
+				mod = (int)(((base + (cand - slot) * 300 + 60 *
+				    l->minutes + aoff) % 86400 + 86400) %
+				    86400);
+				if (mod >= 6 * 3600)
+					break;
+			}
+			if (k < 12)
+				slot = cand;
 			if (travel_tz_to_utc(ap[0].tz, date->year, date->month,
 			    date->day, 6 + slot / 12, slot % 12 * 5,
 			    &dep) != 0)
