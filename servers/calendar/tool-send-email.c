@@ -239,6 +239,8 @@ job_fetched(void *arg, const cJSON *contents, const char *error,
 	const cJSON			*item, *mime, *text, *blob;
 	size_t				 i, k = 0;
 
+	if (j->call == NULL)
+		return;		/* cancelled; its reap is on its way */
 	if (error != NULL) {
 		/* The failed read's attachment, else the first to fetch. */
 		for (i = 0; i < j->natt; i++) {
@@ -271,6 +273,24 @@ job_fetched(void *arg, const cJSON *contents, const char *error,
 		}
 		job_write(j);
 	}
+	event_base_once(mcp_server_base(j->st->app.server), -1, EV_TIMEOUT,
+	    job_reap, j, NULL);
+}
+
+/*
+ * The client cancelled or went away while the sibling was being read: end
+ * the call now (its answer is dropped; the kit may be about to stop the
+ * loop), write nothing, and stop the sibling from the loop.
+ */
+static void
+job_cancelled(void *arg, struct mcp_call *c)
+{
+	struct calendar_mail_job	*j = arg;
+
+	if (j->call == NULL)
+		return;
+	mcp_call_return_error(c, "cancelled: nothing was written");
+	j->call = NULL;
 	event_base_once(mcp_server_base(j->st->app.server), -1, EV_TIMEOUT,
 	    job_reap, j, NULL);
 }
@@ -450,6 +470,7 @@ send_email(struct mcp_call *c, const cJSON *args, void *arg)
 	}
 	j->next = st->jobs;
 	st->jobs = j;
+	mcp_call_on_cancel(c, job_cancelled, j);
 }
 
 const struct mcp_tool calendar_tool_send_email = {

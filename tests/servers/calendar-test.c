@@ -1204,6 +1204,34 @@ race_cb(void *arg, const struct mcp_response *r)
 	snprintf(x->uid, sizeof x->uid, "%s", uid != NULL ? uid : "");
 }
 
+/* Cancelled while tripmcp-travel is being read: nothing written, and the
+ * server goes on serving. */
+static void
+test_email_cancelled(void)
+{
+	struct race	 x;
+	int64_t		 h;
+	int		 files = outbox_files("new"), mails = rows("sent_mail");
+	cJSON		*r;
+
+	memset(&x, 0, sizeof x);
+	h = mcp_client_call_tool(serverutil_client(su), "sendEmail",
+	    cJSON_Parse("{\"to\":\"user@example.com\",\"subject\":\"never\","
+	    "\"body\":\"b\",\"attachments\":[\"travel://about\"]}"), NULL,
+	    race_cb, &x);
+	CHECK(h > 0);
+	CHECK_EQ_INT(mcp_client_cancel(serverutil_client(su), h, "changed my "
+	    "mind"), 0);
+	CHECK(x.done);
+	/* Long enough for a fetch that was not stopped to finish. */
+	testutil_spin(serverutil_base(su), 1500);
+	r = call_ok("checkAvailability", "{\"calendar\":\"my-calendar\","
+	    "\"startDate\":\"2024-06-15\",\"endDate\":\"2024-06-22\"}");
+	cJSON_Delete(r);
+	CHECK_EQ_INT(outbox_files("new"), files);
+	CHECK_EQ_INT(rows("sent_mail"), mails);
+}
+
 /* Both servers get the same keyed call at once: one event, one uid. */
 static void
 test_two_servers_race(void)
@@ -1300,6 +1328,7 @@ main(void)
 	TEST(test_email_bad_input);
 	TEST(test_two_servers_one_key);
 	TEST(test_two_servers_race);
+	TEST(test_email_cancelled);
 	TEST(test_email_from);
 	rm_outbox();
 	serverutil_stop(su);
