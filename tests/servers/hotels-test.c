@@ -31,6 +31,7 @@
 #include "servers/common/place.h"
 #include "tests/harness.h"
 #include "tests/mcp/testutil.h"
+#include "tests/servers/serverutil.h"
 
 #include "servers/travel/hotels.c"
 #include "servers/travel/tool-search-hotels.c"
@@ -1272,6 +1273,202 @@ test_bad_input(void)
 	CHECK_STR(state2, state);
 }
 
+/* End to end: tripmcp-travel, through our client ---------------------------- */
+
+static struct serverutil *su;
+
+/* Calls searchHotels on the server; the result (caller frees) or NULL. */
+static cJSON *
+served(struct serverutil *s, const char *args, bool *is_error)
+{
+	cJSON	*r = serverutil_call(s, "searchHotels", args, is_error);
+
+	if (r == NULL)
+		fprintf(stderr, "  searchHotels: %s\n", serverutil_error(s));
+	return (r);
+}
+
+static void
+test_e2e_listed(void)
+{
+	cJSON		*r = serverutil_request(su, "tools/list", NULL);
+	const cJSON	*t;
+	int		 found = 0;
+
+	CHECK(r != NULL);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(r, "tools")) {
+		if (strcmp(offer_str(t, "name"), "searchHotels") != 0)
+			continue;
+		found = 1;
+		CHECK(cJSON_IsTrue(testutil_json_at(t,
+		    "annotations.readOnlyHint")));
+		CHECK(testutil_json_at(t, "outputSchema") != NULL);
+		CHECK(testutil_json_at(t, "inputSchema.properties.nearbyAttractions")
+		    != NULL);
+	}
+	CHECK(found);
+	cJSON_Delete(r);
+}
+
+static void
+test_e2e_guide(void)
+{
+	cJSON		*r, *r2, *r3;
+	const cJSON	*o, *sc;
+	struct serverutil *other;
+	bool		 is_error = true;
+	int		 found = 0;
+	char		*a, *b;
+
+	r = served(su, guide_query, &is_error);
+	CHECK(r != NULL && !is_error);
+	if (r == NULL)
+		return;
+	sc = cJSON_GetObjectItemCaseSensitive(r, "structuredContent");
+	CHECK_STR(testutil_json_str(sc, "offers[0].chain"), "Marriott");
+	cJSON_ArrayForEach(o, offers_of(sc))
+		if (strcmp(offer_str(o, "chain"), "Marriott") == 0 &&
+		    offer_km(o, "Gothic Quarter") <= 1.0 &&
+		    offer_num(o, "totalPrice") <= 1200)
+			found++;
+	CHECK(found > 0);
+	CHECK_CONTAINS(serverutil_text(r), "Marriott");
+	CHECK_CONTAINS(serverutil_text(r), "simulated");
+
+	/* The same offers again, and from a second server on the database. */
+	r2 = served(su, guide_query, NULL);
+	other = serverutil_start("travel", serverutil_db_path(su),
+	    "2024-05-01", NULL);
+	CHECK(other != NULL);
+	r3 = other != NULL ? served(other, guide_query, NULL) : NULL;
+	a = cJSON_PrintUnformatted(sc);
+	b = r2 != NULL ? cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+	    r2, "structuredContent")) : NULL;
+	CHECK_STR(b, a);
+	free(b);
+	b = r3 != NULL ? cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+	    r3, "structuredContent")) : NULL;
+	CHECK_STR(b, a);
+	free(a);
+	free(b);
+	cJSON_Delete(r);
+	cJSON_Delete(r2);
+	cJSON_Delete(r3);
+	serverutil_stop(other);
+}
+
+static void
+test_e2e_bad_input(void)
+{
+	static const struct {
+		const char *args;
+		const char *want;
+	} cases[] = {
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-04-01\","
+		  "\"checkOut\":\"2024-04-03\",\"guests\":2}",
+		  "checkIn: 2024-04-01 is in the past" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-22\",\"guests\":50}", "guests" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-22\",\"guests\":0}", "guests" },
+		{ "{\"location\":\"Narnia\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-22\",\"guests\":2}",
+		  "location: unknown place \"Narnia\"" },
+		{ "{\"location\":\"x' OR 1=1; DELETE FROM cities; --\","
+		  "\"checkIn\":\"2024-06-15\",\"checkOut\":\"2024-06-22\","
+		  "\"guests\":2}", "location" },
+		{ "{\"location\":\"Barcelona\",\"checkIn\":\"2024-06-15\","
+		  "\"checkOut\":\"2024-06-22\",\"guests\":2,"
+		  "\"preferredChains\":{\"name\":\"Marriott\"}}",
+		  "preferredChains" },
+	};
+	bool	 is_error;
+	cJSON	*r;
+	size_t	 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		is_error = false;
+		r = served(su, cases[i].args, &is_error);
+		CHECK(r != NULL && is_error);
+		CHECK_CONTAINS(serverutil_text(r), cases[i].want);
+		cJSON_Delete(r);
+	}
+	/* The place data is intact: Barcelona still resolves. */
+	is_error = true;
+	r = served(su, guide_query, &is_error);
+	CHECK(r != NULL && !is_error);
+	cJSON_Delete(r);
+}
+
+/*
+ * The first offer of a served search (of hotel, when it is not ""), with
+ * its hotel and rooms left; whether there was one.
+ */
+static int
+served_first(char *hotel, size_t hlen, char *offer_id, size_t len, int *left)
+{
+	cJSON		*r;
+	const cJSON	*o;
+	int		 found = 0;
+
+	r = served(su, "{\"location\":\"Barcelona\",\"checkIn\":"
+	    "\"2024-10-07\",\"checkOut\":\"2024-10-09\",\"guests\":2,"
+	    "\"nearbyAttractions\":[\"Gothic Quarter\"]}", NULL);
+	cJSON_ArrayForEach(o, offers_of(cJSON_GetObjectItemCaseSensitive(r,
+	    "structuredContent"))) {
+		if (hotel[0] != '\0' && strcmp(offer_str(o, "hotelId"),
+		    hotel) != 0)
+			continue;
+		snprintf(hotel, hlen, "%s", offer_str(o, "hotelId"));
+		snprintf(offer_id, len, "%s", offer_str(o, "offerId"));
+		*left = (int)offer_num(o, "roomsLeft");
+		found = 1;
+		break;
+	}
+	cJSON_Delete(r);
+	return (found);
+}
+
+/* bookHotel takes rooms until none is left; cancelBooking gives one back. */
+static void
+test_e2e_rooms_booked_and_cancelled(void)
+{
+	char		 hotel[48] = "", offer[64], args[512], code[32] = "";
+	const char	*c;
+	cJSON		*r;
+	bool		 is_error;
+	int		 left = 0, again = 0, i, booked = 0;
+
+	CHECK(served_first(hotel, sizeof hotel, offer, sizeof offer, &left));
+	CHECK(left >= 3);
+	for (i = 0; i < left + 1 && i < 20; i++) {
+		snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":2,"
+		    "\"idempotencyKey\":\"hotels-test-%d\"}", offer, i);
+		is_error = true;
+		r = serverutil_call(su, "bookHotel", args, &is_error);
+		CHECK(r != NULL);
+		if (r != NULL && !is_error) {
+			booked++;
+			c = testutil_json_str(r, "structuredContent.confirmation");
+			if (code[0] == '\0' && c != NULL)
+				snprintf(code, sizeof code, "%s", c);
+		} else if (r != NULL)
+			CHECK_CONTAINS(serverutil_text(r), "no rooms left");
+		cJSON_Delete(r);
+	}
+	CHECK_EQ_INT(booked, left);
+	/* Sold out: the search no longer offers it. */
+	CHECK(!served_first(hotel, sizeof hotel, offer, sizeof offer, &again));
+
+	snprintf(args, sizeof args, "{\"confirmation\":\"%s\"}", code);
+	is_error = true;
+	r = serverutil_call(su, "cancelBooking", args, &is_error);
+	CHECK(r != NULL && !is_error);
+	cJSON_Delete(r);
+	CHECK(served_first(hotel, sizeof hotel, offer, sizeof offer, &again));
+	CHECK_EQ_INT(again, 1);
+}
+
 /* How long the guide's search takes (a figure, never pass/fail). */
 static void
 measure_search(void)
@@ -1336,6 +1533,18 @@ main(void)
 	TEST(test_bad_input);
 	measure_search();
 
+	/* The same through the travel server program. */
+	if ((su = serverutil_start("travel", NULL, "2024-05-01",
+	    NULL)) == NULL) {
+		printf("FAIL servers-hotels: cannot start tripmcp-travel\n");
+		harness_state.failed++;
+	} else {
+		TEST(test_e2e_listed);
+		TEST(test_e2e_guide);
+		TEST(test_e2e_bad_input);
+		TEST(test_e2e_rooms_booked_and_cancelled);
+		serverutil_stop(su);
+	}
 
 	mcp_schema_free(in_schema);
 	mcp_schema_free(out_schema);
