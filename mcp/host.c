@@ -42,6 +42,8 @@ enum host_call_kind {
 	HOST_TOOL,
 	HOST_READ,
 	HOST_PROMPT,
+	HOST_SUBSCRIBE,
+	HOST_UNSUBSCRIBE,
 };
 
 struct host_call {
@@ -97,6 +99,8 @@ struct host_server {
 	unsigned seq[HOST_KINDS];
 	struct mcp_uritemplate **tmpls;	/* of lists[TEMPLATES], same order */
 	size_t ntmpls;
+	char **subs;			/* subscribed uris, renewed on restart */
+	size_t nsubs;
 	struct mcp_log log;
 };
 
@@ -138,6 +142,8 @@ static void host_server_start(struct host_server *);
 static void host_server_down(struct host_server *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void host_call_step(struct host_call *);
+static uint64_t host_uri_call(struct mcp_host *, enum host_call_kind,
+    const char *, mcp_host_cb, void *);
 
 static int64_t
 host_now_ms(void)
@@ -459,6 +465,20 @@ host_on_log(void *arg, enum mcp_log_level level, const char *logger,
 	host_emit(s->h, &ev);
 }
 
+static void
+host_on_updated(void *arg, const char *uri)
+{
+	struct host_server *s = arg;
+	struct mcp_host_event ev = { 0 };
+
+	ev.kind = MCP_HOST_EV_UPDATED;
+	ev.server = s->cfg.name;
+	ev.state = s->state;
+	ev.uri = uri;
+	ev.total = NAN;
+	host_emit(s->h, &ev);
+}
+
 /* The client's own diagnostics: kept (the latest warning explains a
  * failure) and passed on. */
 static void
@@ -535,9 +555,25 @@ host_wake_waiting(struct host_server *s)
 }
 
 static void
+host_resubscribed(void *arg, const struct mcp_response *r)
+{
+	struct host_server *s = arg;
+
+	if (r->code != 0 && r->code != MCP_CONNECTION_CLOSED)
+		mcp_logf(s->h->opts.log, MCP_LOG_WARNING, "%s: renewing a "
+		    "subscription failed: %s", s->cfg.name, r->message != NULL ?
+		    r->message : mcp_strerror(r->code));
+}
+
+static void
 host_server_ready(struct host_server *s)
 {
+	size_t i;
+
 	evtimer_del(s->timer);
+	/* A restarted server has forgotten our subscriptions. */
+	for (i = 0; i < s->nsubs && s->restarts > 0; i++)
+		mcp_client_subscribe(s->client, s->subs[i], host_resubscribed, s);
 	s->up_since_ms = host_now_ms();
 	host_set_state(s, MCP_HOST_READY);
 	host_emit_catalog(s);
@@ -752,6 +788,7 @@ host_server_start(struct host_server *s)
 	co.log = &s->log;
 	co.on_log = host_on_log;
 	co.on_list_changed = host_on_list_changed;
+	co.on_resource_updated = host_on_updated;
 	co.on_closed = host_on_closed;
 	co.arg = s;
 	s->gen++;
@@ -841,6 +878,7 @@ mcp_host_free(struct mcp_host *h)
 		TAILQ_REMOVE(&h->servers, s, entry);
 		event_free(s->timer);
 		host_cfg_clear(&s->cfg);
+		host_strv_free(s->subs);
 		free(s->stderr_tail);
 		free(s);
 	}
@@ -1224,6 +1262,8 @@ host_method(const struct host_call *call)
 	switch (call->kind) {
 	case HOST_TOOL: return "tools/call";
 	case HOST_READ: return "resources/read";
+	case HOST_SUBSCRIBE: return "resources/subscribe";
+	case HOST_UNSUBSCRIBE: return "resources/unsubscribe";
 	default: return "prompts/get";
 	}
 }
@@ -1362,6 +1402,28 @@ host_call_progress(void *arg, double progress, double total,
 	host_emit(call->h, &ev);
 }
 
+/* Remember (or forget) a subscription, to renew it after a restart. */
+static void
+host_sub_note(struct host_server *s, const char *uri, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsubs; i++) {
+		if (strcmp(s->subs[i], uri) == 0)
+			break;
+	}
+	if (add && i == s->nsubs) {
+		s->subs = mcp_xrealloc(s->subs, (s->nsubs + 2) * sizeof *s->subs);
+		s->subs[s->nsubs++] = mcp_xstrdup(uri);
+		s->subs[s->nsubs] = NULL;
+	} else if (!add && i < s->nsubs) {
+		free(s->subs[i]);
+		memmove(&s->subs[i], &s->subs[i + 1],
+		    (s->nsubs - i) * sizeof *s->subs);
+		s->nsubs--;
+	}
+}
+
 static void
 host_call_send(struct host_call *call)
 {
@@ -1398,6 +1460,14 @@ host_call_send(struct host_call *call)
 	case HOST_PROMPT:
 		call->handle = mcp_client_get_prompt(s->client, call->name,
 		    args, host_call_done, call);
+		break;
+	case HOST_SUBSCRIBE:
+	case HOST_UNSUBSCRIBE:
+		cJSON_Delete(args);
+		host_sub_note(s, call->name, call->kind == HOST_SUBSCRIBE);
+		call->handle = (call->kind == HOST_SUBSCRIBE ?
+		    mcp_client_subscribe : mcp_client_unsubscribe)(s->client,
+		    call->name, host_call_done, call);
 		break;
 	}
 }
@@ -1598,9 +1668,15 @@ uint64_t
 mcp_host_read_resource(struct mcp_host *h, const char *uri, mcp_host_cb cb,
     void *arg)
 {
+	return host_uri_call(h, HOST_READ, uri, cb, arg);
+}
+
+static uint64_t
+host_uri_call(struct mcp_host *h, enum host_call_kind kind, const char *uri,
+    mcp_host_cb cb, void *arg)
+{
 	struct host_server *s = host_owner(h, uri);
-	struct host_call *call = host_call_new(h, HOST_READ, s, uri, NULL, cb,
-	    arg);
+	struct host_call *call = host_call_new(h, kind, s, uri, NULL, cb, arg);
 
 	if (s == NULL) {
 		call->fail_code = MCP_RESOURCE_NOT_FOUND;
@@ -1609,6 +1685,28 @@ mcp_host_read_resource(struct mcp_host *h, const char *uri, mcp_host_cb cb,
 		    "matches it", uri);
 	}
 	return call->id;
+}
+
+uint64_t
+mcp_host_subscribe(struct mcp_host *h, const char *uri, mcp_host_cb cb,
+    void *arg)
+{
+	return host_uri_call(h, HOST_SUBSCRIBE, uri, cb, arg);
+}
+
+uint64_t
+mcp_host_unsubscribe(struct mcp_host *h, const char *uri, mcp_host_cb cb,
+    void *arg)
+{
+	return host_uri_call(h, HOST_UNSUBSCRIBE, uri, cb, arg);
+}
+
+struct mcp_client *
+mcp_host_client(struct mcp_host *h, const char *server)
+{
+	struct host_server *s = host_find(h, server, strlen(server));
+
+	return s != NULL && s->state == MCP_HOST_READY ? s->client : NULL;
 }
 
 uint64_t

@@ -27,6 +27,8 @@
 #include "log.h"
 #include "peer.h"
 
+struct mcp_client;
+
 struct event_base;
 struct mcp_host;
 
@@ -69,6 +71,7 @@ enum mcp_host_event_kind {
 	MCP_HOST_EV_CALL_END,	/* call, duration_ms, code, error or summary;
 				 * for every call, sent or not */
 	MCP_HOST_EV_LOG,	/* server, level, logger, data */
+	MCP_HOST_EV_UPDATED,	/* server, uri: a subscribed resource changed */
 };
 
 /* Borrowed for the callback; fields that do not apply are 0/NULL. */
@@ -80,6 +83,7 @@ struct mcp_host_event {
 	uint64_t call;
 	const char *method;	/* "tools/call", "resources/read", "prompts/get" */
 	const char *tool;	/* the tool or prompt name, or the uri */
+	const char *uri;	/* MCP_HOST_EV_UPDATED */
 	const char *arguments;	/* JSON text exactly as sent (tools) */
 	double progress, total;	/* total NAN when unknown */
 	const char *message;	/* progress message, or NULL */
@@ -231,6 +235,18 @@ uint64_t mcp_host_read_resource(struct mcp_host *, const char *uri,
 /* prompts/get for "server/prompt"; args (taken) object of strings or NULL. */
 uint64_t mcp_host_get_prompt(struct mcp_host *, const char *qualified,
     cJSON *args, mcp_host_cb, void *arg);
+/* resources/subscribe and unsubscribe on the owning server. Subscriptions
+ * are renewed when the server restarts; updates arrive as
+ * MCP_HOST_EV_UPDATED events. */
+uint64_t mcp_host_subscribe(struct mcp_host *, const char *uri, mcp_host_cb,
+    void *arg);
+uint64_t mcp_host_unsubscribe(struct mcp_host *, const char *uri,
+    mcp_host_cb, void *arg);
+/* The session of a ready server, for what the host does not wrap
+ * (completion/complete, logging/setLevel, ping); borrowed until the next
+ * loop turn, NULL when the server is not ready. Calls made on it bypass the
+ * approval gate: never use it for tools/call. */
+struct mcp_client *mcp_host_client(struct mcp_host *, const char *server);
 /* Cancel a call: waiting or asking, it fails now; sent, the server gets
  * notifications/cancelled. The callback runs before this returns, with
  * MCP_REQUEST_CANCELLED. -1 when the call is not pending. */

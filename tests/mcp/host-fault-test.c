@@ -261,6 +261,51 @@ failing_start_shows_stderr(void)
 	hostutil_stop(&f);
 }
 
+/* Subscriptions outlive a crash: the host renews them on restart. */
+static void
+subscriptions_are_renewed_after_a_restart(void)
+{
+	struct hostutil f;
+	struct hostutil_box b;
+	struct mcp_host_server_info info;
+	char *everything = hostutil_program("mcp-example-everything");
+	char *cfg = mcp_xprintf("{\"mcpServers\": {\"e\": {\"command\": "
+	    "\"%s\"}}}", everything);
+
+	hostutil_start(&f, cfg, NULL);
+	free(cfg);
+	free(everything);
+	f.answer = MCP_HOST_ONCE;
+	CHECK(wait_state(&f, "e", MCP_HOST_READY, 10000));
+	CHECK(hostutil_subscribe(&f, "test://watched-resource", &b, 5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK(hostutil_call(&f, "e/test_trigger_resource_update", NULL, &b,
+	    5000));
+	CHECK(testutil_wait_count(f.base, &f.updates, 1, 5000));
+	CHECK_CONTAINS(f.events, "updated e test://watched-resource\n");
+	CHECK_EQ_INT(mcp_host_server_find(f.h, "e", &info), 0);
+	CHECK_EQ_INT(kill((pid_t)info.pid, SIGKILL), 0);
+	CHECK(wait_state(&f, "e", MCP_HOST_RESTARTING, 5000));
+	CHECK(wait_state(&f, "e", MCP_HOST_READY, 10000));
+	CHECK(hostutil_call(&f, "e/test_trigger_resource_update", NULL, &b,
+	    5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK(testutil_wait_count(f.base, &f.updates, 2, 5000));
+	/* Unsubscribed: no more updates. */
+	hostutil_box_init(&f, &b);
+	mcp_host_unsubscribe(f.h, "test://watched-resource", hostutil_box_cb,
+	    &b);
+	CHECK(hostutil_wait(&f, &b, 5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK(hostutil_call(&f, "e/test_trigger_resource_update", NULL, &b,
+	    5000));
+	testutil_spin(f.base, 200);
+	CHECK_EQ_INT(f.updates, 2);
+	CHECK(mcp_host_client(f.h, "e") != NULL);
+	CHECK(mcp_host_client(f.h, "zz") == NULL);
+	hostutil_stop(&f);
+}
+
 /* Freeing the host with calls in flight and questions open ends each call
  * once, and leaves no process behind. */
 static void
@@ -304,6 +349,7 @@ main(void)
 	TEST(configured_timeout_applies);
 	TEST(garbage_on_stdout);
 	TEST(failing_start_shows_stderr);
+	TEST(subscriptions_are_renewed_after_a_restart);
 	TEST(free_with_calls_in_flight);
 	free(self);
 	return HARNESS_END();

@@ -43,7 +43,7 @@ struct hostutil {
 	/* The event stream, a line each, and counts. */
 	char events[65536];
 	size_t events_len;
-	int states, catalogs, starts, ends, progress, logs;
+	int states, catalogs, starts, ends, progress, logs, updates;
 	int in_flight, max_in_flight;
 
 	cJSON *results[HOSTUTIL_MAX_RESULTS];
@@ -150,6 +150,10 @@ hostutil_on_event(void *arg, const struct mcp_host_event *ev)
 		hostutil_append(f, "log %s %s %s\n", ev->server,
 		    mcp_log_level_name(ev->level), data);
 		free(data);
+		break;
+	case MCP_HOST_EV_UPDATED:
+		f->updates++;
+		hostutil_append(f, "updated %s %s\n", ev->server, ev->uri);
 		break;
 	}
 }
@@ -313,6 +317,15 @@ hostutil_read(struct hostutil *f, const char *uri, struct hostutil_box *b,
 {
 	hostutil_box_init(f, b);
 	mcp_host_read_resource(f->h, uri, hostutil_box_cb, b);
+	return hostutil_wait(f, b, ms);
+}
+
+static inline bool
+hostutil_subscribe(struct hostutil *f, const char *uri, struct hostutil_box *b,
+    int ms)
+{
+	hostutil_box_init(f, b);
+	mcp_host_subscribe(f->h, uri, hostutil_box_cb, b);
 	return hostutil_wait(f, b, ms);
 }
 
