@@ -226,6 +226,7 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@BUILD=$(BUILD) bench/run.sh
+	@BUILD=$(BUILD) bench/servers.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
