@@ -146,28 +146,34 @@ calendar_reminder_parse(const char *text, const char *field, long *minutes,
     char *err, size_t errlen)
 {
 	char		 word[16], before[16], extra;
+	const char	*p = text;
+	char		*end;
 	long		 n;
 	size_t		 i;
-	const char	*p = text;
 
 	while (*p == ' ')
 		p++;
 	if (strcasecmp(p, "at start") == 0 || strcasecmp(p, "at time of event")
-	    == 0 || strcasecmp(p, "0 minutes before") == 0) {
+	    == 0) {
 		*minutes = 0;
 		return (0);
 	}
-	if (strlen(p) < 64 && isdigit((unsigned char)*p) &&
-	    sscanf(p, "%ld %15s %15s %c", &n, word, before, &extra) == 3 &&
-	    strcasecmp(before, "before") == 0 && n >= 0 && n <= 100000) {
-		for (i = 0; i < sizeof reminder_units / sizeof reminder_units[0];
-		    i++) {
-			if (strcasecmp(word, reminder_units[i].name) != 0)
-				continue;
-			if (n * reminder_units[i].minutes > REMINDER_MAX_MINUTES)
-				break;
-			*minutes = n * reminder_units[i].minutes;
-			return (0);
+	if (strlen(p) < 64 && isdigit((unsigned char)*p)) {
+		errno = 0;
+		n = strtol(p, &end, 10);
+		if (errno == 0 && n >= 0 && n <= REMINDER_MAX_MINUTES &&
+		    sscanf(end, " %15s %15s %c", word, before, &extra) == 2 &&
+		    strcasecmp(before, "before") == 0) {
+			for (i = 0; i < sizeof reminder_units /
+			    sizeof reminder_units[0]; i++) {
+				if (strcasecmp(word, reminder_units[i].name) != 0)
+					continue;
+				if (n * reminder_units[i].minutes >
+				    REMINDER_MAX_MINUTES)
+					break;
+				*minutes = n * reminder_units[i].minutes;
+				return (0);
+			}
 		}
 	}
 	snprintf(err, errlen, "%s: expected \"N minutes|hours|days|weeks "

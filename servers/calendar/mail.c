@@ -58,19 +58,31 @@ calendar_mail_free(struct calendar_mail *m)
 
 /* Checking ---------------------------------------------------------------- */
 
-/* A short printable rendering of s for messages. */
-static const char *
-quote(const char *s, char *buf, size_t len)
+const char *
+calendar_mail_quote(const char *s, char *buf, size_t len)
 {
-	size_t	i;
+	size_t	i = 0, o = 0, n;
 
-	for (i = 0; s[i] != '\0' && i + 4 < len; i++)
-		buf[i] = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f &&
-		    s[i] != '"' ? s[i] : '?';
-	if (s[i] != '\0' && len >= 4)
-		memcpy(buf + i, "...", 4);
+	/* Whole UTF-8 sequences only, so that a cut never splits one. */
+	while (s[i] != '\0') {
+		n = mcp_utf8_seq(s + i, strlen(s + i));
+		if (n == 0)
+			n = 1;
+		if (o + n + 4 > len)
+			break;
+		if (n == 1)
+			buf[o++] = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f &&
+			    s[i] != '"' && (unsigned char)s[i] < 0x80 ? s[i] : '?';
+		else {
+			memcpy(buf + o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	if (s[i] != '\0')
+		memcpy(buf + o, "...", 4);
 	else
-		buf[i] = '\0';
+		buf[o] = '\0';
 	return (buf);
 }
 
@@ -183,7 +195,7 @@ parse_addresses(const char *field, const char *text, InternetAddressList *into,
 		snprintf(err, errlen, "%s: \"%s\" is not a list of email "
 		    "addresses; write user@example.com or \"Ann Smith "
 		    "<ann@example.com>\", separated by commas", field,
-		    quote(text, q, sizeof q));
+		    calendar_mail_quote(text, q, sizeof q));
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
@@ -191,13 +203,13 @@ parse_addresses(const char *field, const char *text, InternetAddressList *into,
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			snprintf(err, errlen, "%s: \"%s\" is a group; give the "
 			    "addresses themselves", field,
-			    quote(text, q, sizeof q));
+			    calendar_mail_quote(text, q, sizeof q));
 			goto fail;
 		}
 		if (!addr_ok(internet_address_mailbox_get_addr(
 		    INTERNET_ADDRESS_MAILBOX(ia)))) {
 			snprintf(err, errlen, "%s: \"%s\" is not an address of "
-			    "the form user@domain", field, quote(
+			    "the form user@domain", field, calendar_mail_quote(
 			    internet_address_mailbox_get_addr(
 			    INTERNET_ADDRESS_MAILBOX(ia)), q, sizeof q));
 			goto fail;
@@ -510,8 +522,8 @@ calendar_mail_attach(struct calendar_mail *m, const char *filename,
 	char			 type[128], *slash;
 
 	if (m->attached + len > CALENDAR_MAIL_ATTACH_BYTES) {
-		snprintf(err, errlen, "attachments: more than %d bytes in all; "
-		    "attach fewer", CALENDAR_MAIL_ATTACH_BYTES);
+		snprintf(err, errlen, "more than %d bytes of attachments in "
+		    "all; attach fewer", CALENDAR_MAIL_ATTACH_BYTES);
 		return (-1);
 	}
 	snprintf(type, sizeof type, "%s", mime_type);
@@ -549,8 +561,7 @@ calendar_mail_attach_base64(struct calendar_mail *m, const char *filename,
 
 	if (strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789+/=\r\n") != strlen(b64)) {
-		snprintf(err, errlen, "%s: the resource's blob is not base64",
-		    filename);
+		snprintf(err, errlen, "the resource's blob is not base64");
 		return (-1);
 	}
 	data = g_base64_decode(b64, &len);

@@ -45,7 +45,8 @@ int	 calendar_mail_attach(struct calendar_mail *, const char *filename,
 	     const char *mime_type, const void *data, size_t len,
 	     char *err, size_t errlen);
 
-/* As calendar_mail_attach, from base64 text; -1 with err when it is not. */
+/* As calendar_mail_attach, from base64 text; -1 with err when it is not.
+ * err names no field: the caller knows which attachment it was. */
 int	 calendar_mail_attach_base64(struct calendar_mail *, const char *filename,
 	     const char *mime_type, const char *b64, char *err, size_t errlen);
 
@@ -55,6 +56,8 @@ int	 calendar_mail_attach_base64(struct calendar_mail *, const char *filename,
  */
 int	 calendar_mail_check_header(const char *field, const char *value,
 	     size_t max, char *err, size_t errlen);
+/* A short, printable rendering of s for messages (len bytes of buf). */
+const char *calendar_mail_quote(const char *s, char *buf, size_t len);
 /* The body object's readable text (the caller frees it), or NULL with err. */
 char	*calendar_mail_render(const cJSON *body, char *err, size_t errlen);
 

@@ -316,16 +316,16 @@ static int
 add_attachment(struct calendar_mail_job *j, size_t i, const char *uri)
 {
 	struct attachment	*t = &j->att[i];
-	char			 err[512], cal[128], period[128], q[64];
+	char			 err[512], cal[128], period[128], q[72];
+	char			 field[32];
 	const char		*slash;
 	cJSON			*doc;
 	int			 not_found;
-	size_t			 k;
 
-	if (calendar_mail_check_header("attachments", uri, URI_MAX, err,
+	snprintf(field, sizeof field, "attachments[%zu]", i);
+	if (calendar_mail_check_header(field, uri, URI_MAX, err,
 	    sizeof err) != 0) {
-		mcp_call_return_error(j->call, "attachments[%zu]: %s", i,
-		    err + strlen("attachments: "));
+		mcp_call_return_error(j->call, "%s", err);
 		return (-1);
 	}
 	t->uri = mcp_xstrdup(uri);
@@ -358,9 +358,7 @@ add_attachment(struct calendar_mail_job *j, size_t i, const char *uri)
 		t->travel = 1;
 		return (0);
 	}
-	for (k = 0; uri[k] != '\0' && k < sizeof q - 4; k++)
-		q[k] = uri[k] == '"' ? '?' : uri[k];
-	strcpy(q + k, uri[k] != '\0' ? "..." : "");
+	calendar_mail_quote(uri, q, sizeof q);
 	mcp_call_return_error(j->call, "attachments[%zu]: \"%s\" is not a "
 	    "resource of ours; attach resource URIs: calendar://CALENDAR/PERIOD "
 	    "(e.g. calendar://my-calendar/June-2024) or travel:// resources "
