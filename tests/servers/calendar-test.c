@@ -646,7 +646,7 @@ test_timed_event_and_list(void)
 	    "\"description\":\"Ask about\\nthe train to Girona\",\"location\":"
 	    "\"Phone\",\"reminders\":[{\"type\":\"email\",\"time\":"
 	    "\"15 minutes before\"},{\"type\":\"notification\",\"time\":"
-	    "\"at start\"}]}");
+	    "\"at start\"},{\"time\":\"2 Hours Before\"}]}");
 	CHECK(cJSON_IsFalse(testutil_json_at(sc(r), "event.allDay")));
 	CHECK_STR(testutil_json_str(sc(r), "event.start"), "2024-07-10T09:00");
 	CHECK_STR(testutil_json_str(sc(r), "event.location"), "Phone");
@@ -654,6 +654,10 @@ test_timed_event_and_list(void)
 	    "2024-07-10T08:45");
 	CHECK_STR(testutil_json_str(sc(r), "event.reminders[1].at"),
 	    "2024-07-10T09:00");
+	CHECK_STR(testutil_json_str(sc(r), "event.reminders[2].at"),
+	    "2024-07-10T07:00");
+	CHECK_STR(testutil_json_str(sc(r), "event.reminders[2].type"),
+	    "notification");
 	cJSON_Delete(r);
 	/* Defaults: from today for a year, ordered by start. */
 	l = call_ok("listEvents", "{\"calendar\":\"my-calendar\"}");
@@ -774,6 +778,11 @@ test_create_bad_input(void)
 	    "\"endDate\":\"2024-06-22\",\"reminders\":[{\"type\":"
 	    "\"notification\",\"time\":\"60 weeks before\"}]}",
 	    "reminders[0].time");
+	expect_error("createCalendarEvent", "{\"calendar\":\"my-calendar\","
+	    "\"title\":\"t\",\"description\":\"\",\"startDate\":\"2024-06-22\","
+	    "\"endDate\":\"2024-06-22\",\"reminders\":[{\"time\":\"1 day "
+	    "before\"},{\"time\":\"99999999999999999999999 days before\"}]}",
+	    "reminders[1].time");
 	expect_error("createCalendarEvent", "{\"calendar\":\"my-calendar\","
 	    "\"title\":\"t\",\"description\":\"\",\"startDate\":\"2024-06-22\","
 	    "\"endDate\":\"2024-06-22\",\"reminders\":[{\"type\":\"sms\","
