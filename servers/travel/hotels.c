@@ -244,9 +244,14 @@ static const char *const hotels_words[] = {
 	"Terrace", "Lantern", "Cloister", "Sunset", "Linden", "Meridian",
 	"Mosaic", "Heritage", "Cornerstone", "Palmera", "Opera",
 };
-static const char *const hotels_patterns[] = {
-	"Hotel %s", "%s Hotel", "Casa %s", "The %s", "%s Suites",
-	"%s Boutique Hotel", "%s Inn", "Hotel %s Palace",
+/* How an independent's word becomes its name: before and after it. */
+static const struct {
+	const char	*before;
+	const char	*after;
+} hotels_patterns[] = {
+	{ "Hotel", NULL }, { NULL, "Hotel" }, { "Casa", NULL },
+	{ "The", NULL }, { NULL, "Suites" }, { NULL, "Boutique Hotel" },
+	{ NULL, "Inn" }, { "Hotel", "Palace" },
 };
 
 /* Geometry --------------------------------------------------------------- */
@@ -626,15 +631,17 @@ travel_hotels_city(sqlite3 *db, long long gid, struct travel_hotels_city *c,
 				    "Downtown", NULL);
 			}
 		} else {
-			const char *pat = hotels_patterns[hotels_below(&r,
-			    sizeof hotels_patterns / sizeof hotels_patterns[0])];
+			unsigned p = hotels_below(&r, sizeof hotels_patterns /
+			    sizeof hotels_patterns[0]);
+			const char *w = hotels_words[words[i]];
 
-			/* pat is one of ours, with one %s. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-			snprintf(h->name, sizeof h->name, pat,
-			    hotels_words[words[i]]);
-#pragma GCC diagnostic pop
+			if (hotels_patterns[p].before != NULL)
+				hotels_join(h->name, sizeof h->name,
+				    hotels_patterns[p].before, w,
+				    hotels_patterns[p].after);
+			else
+				hotels_join(h->name, sizeof h->name, w,
+				    hotels_patterns[p].after, NULL);
 		}
 
 		h->allotment = 3 + (int)hotels_below(&r, 8) +
