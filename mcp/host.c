@@ -753,6 +753,8 @@ host_server_start(struct host_server *s)
 	int ms;
 
 	s->last_warning[0] = '\0';
+	free(s->stderr_tail);		/* a new run, a new story */
+	s->stderr_tail = NULL;
 	if (s->cfg.transport == MCP_CONFIG_STDIO) {
 		struct mcp_stdio_spawn_opts sp = { 0 };
 		struct mcp_stdio_opts so = { 0 };
@@ -914,6 +916,13 @@ mcp_host_add_server(struct mcp_host *h, const struct mcp_config_server *cfg,
 {
 	struct host_server *s;
 
+	if (cfg->transport == MCP_CONFIG_STDIO ? cfg->argv == NULL ||
+	    cfg->argv[0] == NULL : cfg->url == NULL) {
+		mcp_err_set(err, MCP_INVALID_PARAMS, "server \"%s\": %s", cfg->name,
+		    cfg->transport == MCP_CONFIG_STDIO ? "no command to run: "
+		    "set argv" : "no url to connect to: set url");
+		return -1;
+	}
 	if (host_find(h, cfg->name, strlen(cfg->name)) != NULL) {
 		mcp_err_set(err, MCP_INVALID_PARAMS, "server \"%s\" is already "
 		    "added: each server needs its own name", cfg->name);
@@ -954,6 +963,7 @@ mcp_host_add_config(struct mcp_host *h, const struct mcp_config *cfg,
 			return -1;
 		}
 	}
+	/* A parsed configuration always has a command or a url. */
 	for (i = 0; i < n; i++)
 		mcp_host_add_server(h, mcp_config_server(cfg, i), err);
 	return 0;
@@ -1373,6 +1383,7 @@ host_call_done(void *arg, const struct mcp_response *r)
 		    "during the call (%s)%s", call->s->cfg.name, call->name,
 		    call->s->cfg.name, r->message != NULL ? r->message :
 		    "connection closed", call->h->freeing ? "" :
+		    call->s->state == MCP_HOST_DISABLED ? "; it was disabled" :
 		    "; it is being restarted, try again");
 		copy.message = msg;
 	} else if (r->code != 0) {

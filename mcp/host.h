@@ -54,7 +54,8 @@ struct mcp_host_server_info {
 	const char *name;
 	enum mcp_host_state state;
 	const char *reason;	/* why it is failed or restarting, or NULL */
-	const char *stderr_tail;/* its last stderr lines, or NULL */
+	const char *stderr_tail;/* what it wrote to stderr before it last
+				 * went down (up to 16 KiB), or NULL */
 	unsigned restarts;	/* starts after the first */
 	int64_t pid;		/* its process, or 0 */
 	const cJSON *server_info;	/* serverInfo once ready, or NULL */
@@ -165,7 +166,7 @@ void mcp_host_free(struct mcp_host *);
 
 /* Servers */
 /* Add a server (copied) and start it unless disabled. -1 with err for a
- * duplicate name. */
+ * duplicate name, or a stdio server without argv / http without url. */
 int mcp_host_add_server(struct mcp_host *, const struct mcp_config_server *,
     struct mcp_err *err);
 /* Every server of cfg (borrowed only for the call); all or none. */
@@ -214,7 +215,7 @@ struct mcp_host_call_opts {
 };
 
 /*
- * Call "server/tool" with args (taken; NULL for {}). The call waits for a
+ * Call "server/tool" (not NULL) with args (taken; NULL for {}). The call waits for a
  * starting server, then passes the approval gate, then is sent. Fails with
  * MCP_INVALID_PARAMS for an unknown server or tool, MCP_HOST_UNAVAILABLE
  * for a server that is down, MCP_HOST_DECLINED when refused. A result with

@@ -289,9 +289,13 @@ catalog_merges_every_server(void)
 	const cJSON *item;
 	size_t i, n, per = 0;
 	int from_s = 0, from_b = 0;
+	int64_t t0 = testutil_now_ms();
 
 	fx_start_four(&f, "", NULL);
 	CHECK(testutil_loop_until(f.base, all_ready, &f, 15000));
+	/* A figure, not a check. */
+	printf("# four servers spawned, initialized and listed in %lld ms\n",
+	    (long long)(testutil_now_ms() - t0));
 	CHECK_EQ_INT(mcp_host_server_find(f.h, "a", &info), 0);
 	per = info.tools;
 	CHECK(per > 10);
@@ -751,7 +755,14 @@ disabled_servers_stay_down_until_enabled(void)
 	CHECK_EQ_INT(mcp_host_enable(f.h, "s"), 0);
 	CHECK(hostutil_call(&f, "s/peek", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, 0);
+	/* Disabled with a call in flight: the call ends, saying so. */
+	hostutil_call_start(&f, "s/hang", NULL, &b);
+	CHECK(testutil_wait_count(f.base, &f.starts, 2, 5000));
 	CHECK_EQ_INT(mcp_host_disable(f.h, "s"), 0);
+	CHECK(hostutil_wait(&f, &b, 5000));
+	CHECK_EQ_INT(b.code, MCP_CONNECTION_CLOSED);
+	CHECK_STR(b.msg, "s/hang: server \"s\" went away during the call "
+	    "(connection closed: shutting down); it was disabled");
 	CHECK_EQ_INT(hostutil_state(&f, "s"), MCP_HOST_DISABLED);
 	CHECK_EQ_INT(mcp_host_count(f.h, MCP_HOST_TOOLS), 0);
 	CHECK_EQ_INT(mcp_host_disable(f.h, "zz"), -1);
