@@ -1276,6 +1276,14 @@ test_two_servers_race(void)
 	}
 	CHECK_EQ_INT(rows("events"), events + 5);
 	serverutil_stop(other);
+	/* A month with events now is listed (list_changed went out). */
+	{
+		cJSON *l = serverutil_request(su, "resources/list", NULL);
+
+		CHECK(find_named(testutil_json_at(l, "resources"), "uri",
+		    "calendar://my-calendar/August-2024") != NULL);
+		cJSON_Delete(l);
+	}
 }
 
 static int
