@@ -26,8 +26,8 @@ extern const size_t travel_db_nmigrations;
  */
 sqlite3_stmt *travel_db_stmt(sqlite3 *, const char *sql, char *err,
 	     size_t errlen);
-/* Finalizes every cached statement (before the database is closed);
- * returns how many there were. */
+/* Finalizes every cached statement (the app's teardown, before the
+ * database is closed); returns how many there were. */
 size_t	 travel_db_finalize(void);
 
 /* Transactions */

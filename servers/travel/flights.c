@@ -20,8 +20,8 @@
 #include "flights.h"
 #include "tz.h"
 
-/* One-stop itineraries looked at per search, and hubs per airline. */
-#define FLIGHTS_MAX_CANDIDATES	48
+/* Itineraries looked at per search (nonstop first), hubs per airline. */
+#define FLIGHTS_MAX_CANDIDATES	32
 #define FLIGHTS_HUBS_PER_AIRLINE	2
 /* A connection may fly at most this much farther than the direct line. */
 #define FLIGHTS_MAX_DETOUR	1.5

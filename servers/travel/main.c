@@ -35,14 +35,6 @@ static const struct mcp_server_info travel_info = {
 	    "the full attributions. Fares, seats and hotels are simulated.\n",
 };
 
-/*
- * The cached statements must be finalized before the database closes;
- * common_app_main closes it on return without a hook for that, so the
- * first close fails with SQLITE_BUSY and leaves the handle open, and this
- * finishes the job at exit.
- */
-static sqlite3 *travel_db_handle;
-
 static const struct mcp_tool *const travel_tools[] = {
 	&travel_tool_search_flights,
 	&travel_tool_search_hotels,
@@ -109,7 +101,6 @@ travel_setup(struct common_app *app, char *err, size_t errlen)
 	struct mcp_err	e = { 0, "" };
 	size_t		i;
 
-	travel_db_handle = app->db;
 	for (i = 0; i < sizeof travel_tools / sizeof travel_tools[0]; i++)
 		if (mcp_server_add_tool(app->server, travel_tools[i], app,
 		    &e) != 0)
@@ -124,26 +115,25 @@ fail:
 	return (-1);
 }
 
+/* Before the database closes: the cached statements, the listed resources. */
+static void
+travel_teardown(struct common_app *app)
+{
+	(void)app;
+	travel_db_finalize();
+	travel_resources_free();
+}
+
 static struct common_app travel_app = {
 	.name = "travel",
 	.migrations = travel_db_migrations,
 	.setup = travel_setup,
+	.teardown = travel_teardown,
 };
-
-
-static void
-travel_atexit(void)
-{
-	travel_resources_free();
-	/* Statements cached: the close in common_app_main was refused. */
-	if (travel_db_finalize() > 0 && travel_db_handle != NULL)
-		sqlite3_close(travel_db_handle);
-}
 
 int
 main(int argc, char **argv)
 {
 	travel_app.n_migrations = travel_db_nmigrations;
-	atexit(travel_atexit);
 	return (common_app_main(&travel_app, &travel_info, argc, argv));
 }

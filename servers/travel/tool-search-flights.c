@@ -9,6 +9,7 @@
 
 #include "mcp/server.h"
 #include "servers/common/app.h"
+#include "servers/common/db.h"
 #include "servers/common/money.h"
 
 #include "flights.h"
@@ -133,7 +134,7 @@ search_note(cJSON *notes, const char *fmt, ...)
 }
 
 static void
-search_flights(struct mcp_call *call, const cJSON *args, void *arg)
+search_flights_in(struct mcp_call *call, const cJSON *args, void *arg)
 {
 	struct common_app		*app = arg;
 	struct travel_flight_query	 q;
@@ -336,6 +337,21 @@ error:
 	}
 fail:
 	mcp_call_return_error(call, "searchFlights failed: %s", err);
+}
+
+/* One read transaction for the whole search: one snapshot, and sqlite
+ * takes its locks once instead of per statement. */
+static void
+search_flights(struct mcp_call *call, const cJSON *args, void *arg)
+{
+	struct common_app	*app = arg;
+	char			 err[256];
+	int			 tx;
+
+	tx = common_db_exec(app->db, "BEGIN", err, sizeof err) == 0;
+	search_flights_in(call, args, arg);
+	if (tx && common_db_exec(app->db, "COMMIT", err, sizeof err) != 0)
+		common_db_exec(app->db, "ROLLBACK", err, sizeof err);
 }
 
 const struct mcp_tool travel_tool_search_flights = {
