@@ -198,6 +198,10 @@ mcp_stdio_read_some(struct mcp_stdio *s)
 	if (s->cap - s->len < MCP_STDIO_READ_CHUNK) {
 		size_t ncap = s->cap * 2;
 
+		/* No line worth keeping is longer than the limit, its CR and
+		 * LF: doubling past that would only hold what is discarded. */
+		if (ncap > s->opts.max_message + 2 + MCP_STDIO_READ_CHUNK)
+			ncap = s->opts.max_message + 2 + MCP_STDIO_READ_CHUNK;
 		if (ncap < s->len + MCP_STDIO_READ_CHUNK)
 			ncap = s->len + MCP_STDIO_READ_CHUNK;
 		s->buf = mcp_xrealloc(s->buf, ncap + 1);

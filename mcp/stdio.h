@@ -22,7 +22,8 @@ struct event_base;
 
 struct mcp_stdio_opts {
 	size_t max_message;		/* bytes per message (without the line
-					 * end; a longer line is skipped and
+					 * end; a longer line is skipped as it
+					 * streams in, never held whole, and
 					 * answered with -32600); 0: 16 MiB */
 	const struct mcp_log *log;	/* borrowed; NULL: stderr */
 };

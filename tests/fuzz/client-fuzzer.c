@@ -9,6 +9,9 @@
  *   bit 2: no request callbacks (each server request must get -32601)
  *   bit 3: end with the server's EOF rather than by freeing the client
  *   bit 4: cancel the tool call halfway through the input
+ *   bit 5: the raw bytes go through the stdio transport on a socketpair
+ *          (written in pieces of varying size, a 4 KiB message limit)
+ *          instead of line by line through an in-process transport
  * Once initialize succeeds, the client starts calls whose request ids are
  * therefore known: 2 tools/list (more pages take the next ids), 3
  * tools/call with progress, 4 resources/read, 5 prompts/get,
@@ -20,16 +23,21 @@
  * the client sends must be one valid JSON-RPC message without a line break.
  * CLIENT_FUZZER_SHOW=1 prints both directions.
  */
+#include <sys/socket.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "mcp/client.h"
 #include "mcp/json.h"
 #include "mcp/rpc.h"
+#include "mcp/stdio.h"
 #include "mcp/transport.h"
 
 /* Inputs above this are cut; tests/fuzz/run.sh reads it as -max_len. */
@@ -37,6 +45,7 @@
 #define DRAIN_TURNS	16		/* loop turns after the input */
 #define MAX_HELD	64		/* server requests answered later */
 #define NCALLS		8
+#define STDIO_MAX_MESSAGE 4096		/* small, so inputs can exceed it */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -379,6 +388,65 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Feed the input line by line through the in-process transport. */
+static void
+feed_lines(struct fz_transport *f, const char *p, const char *end)
+{
+	const char *half = p + (end - p) / 2, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		fz_deliver(f, p, (size_t)(nl - p));
+		if ((run.flags & 16) && run.started && p <= half && nl >= half)
+			mcp_client_cancel(run.c, run.calls[1].handle,
+			    "the user pressed escape");
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		p = nl + 1;
+	}
+}
+
+/* Read and drop what the client wrote to the server's end. */
+static void
+drain(int fd)
+{
+	char buf[65536];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+/* Feed the raw bytes through the stdio transport on a socketpair, in
+ * pieces whose sizes the input's own bytes pick, so lines split and merge
+ * across reads. */
+static void
+feed_stdio(int fd, const char *p, const char *end)
+{
+	const char *half = p + (end - p) / 2;
+	bool cancelled = false;
+
+	while (p < end) {
+		size_t n = 1 + (size_t)(unsigned char)*p * 16;
+		ssize_t w;
+
+		if (n > (size_t)(end - p))
+			n = (size_t)(end - p);
+		w = write(fd, p, n);
+		if (w > 0)
+			p += w;
+		else if (w < 0 && errno != EAGAIN && errno != EINTR)
+			break;	/* the client hung up */
+		if ((run.flags & 16) && run.started && !cancelled && p >= half) {
+			mcp_client_cancel(run.c, run.calls[1].handle,
+			    "the user pressed escape");
+			cancelled = true;
+		}
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		drain(fd);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -396,9 +464,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.on_resource_updated = on_updated,
 		.on_notification = on_notification, .on_closed = on_closed,
 	};
-	const char *p, *end, *nl, *half;
-	struct fz_transport *f;
-	int i;
+	struct mcp_stdio_opts so = { .max_message = STDIO_MAX_MESSAGE,
+	    .log = &quiet };
+	const char *p = (const char *)data + 1, *end = (const char *)data + size;
+	struct fz_transport *f = NULL;
+	struct mcp_transport *t;
+	int i, fd[2] = { -1, -1 };
 
 	if (size < 1 || size > FUZZ_MAX_LEN)
 		return 0;
@@ -410,33 +481,38 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.on_sampling = NULL;
 		o.on_elicitation = NULL;
 	}
-	f = fz_new();
-	run.c = mcp_client_new(base, &f->t, &o);
+	if (run.flags & 32) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) != 0)
+			fail("no socketpair");
+		fcntl(fd[1], F_SETFL, fcntl(fd[1], F_GETFL) | O_NONBLOCK);
+		t = mcp_stdio_new(base, fd[0], fd[0], &so);
+	} else {
+		f = fz_new();
+		t = &f->t;
+	}
+	run.c = mcp_client_new(base, t, &o);
 	mcp_client_connect(run.c, on_connected, NULL);
-	if (!(run.flags & 1))
+	if (!(run.flags & 1) && f != NULL)
 		fz_deliver(f, init, sizeof init - 1);
+	else if (!(run.flags & 1) && (write(fd[1], init, sizeof init - 1) < 0 ||
+	    write(fd[1], "\n", 1) < 0))
+		fail("cannot write to the socketpair");
 	event_base_loop(base, EVLOOP_NONBLOCK);
 
-	p = (const char *)data + 1;
-	end = (const char *)data + size;
-	half = p + (end - p) / 2;
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		fz_deliver(f, p, (size_t)(nl - p));
-		if ((run.flags & 16) && run.started && p <= half && nl >= half)
-			mcp_client_cancel(run.c, run.calls[1].handle,
-			    "the user pressed escape");
-		event_base_loop(base, EVLOOP_NONBLOCK);
-		p = nl + 1;
-	}
-	if (run.flags & 8) {
+	if (f != NULL)
+		feed_lines(f, p, end);
+	else
+		feed_stdio(fd[1], p, end);
+	if ((run.flags & 8) && f != NULL) {
 		f->eof = true;
 		fz_close(&f->t);
-	}
-	for (i = 0; i < DRAIN_TURNS; i++)
+	} else if (run.flags & 8)
+		shutdown(fd[1], SHUT_WR);
+	for (i = 0; i < DRAIN_TURNS; i++) {
 		event_base_loop(base, EVLOOP_NONBLOCK);
+		if (fd[1] >= 0)
+			drain(fd[1]);
+	}
 	if ((run.flags & 8) && run.closed != 1)
 		fail("the server's EOF did not close the client");
 
@@ -445,6 +521,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (run.nheld != 0)
 		fail("held server requests outlived the client");
 	event_free(run.answer_ev);
+	if (fd[0] >= 0) {
+		close(fd[0]);
+		close(fd[1]);
+	}
 	if (run.connect_done != 1)
 		fail("connect's callback did not run exactly once");
 	for (i = 0; run.started && i < NCALLS; i++) {
