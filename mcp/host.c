@@ -479,6 +479,31 @@ host_on_updated(void *arg, const char *uri)
 	host_emit(s->h, &ev);
 }
 
+/* Server requests, passed up with the server's name. */
+static void
+host_on_roots(void *arg, struct mcp_request *req, const cJSON *params)
+{
+	struct host_server *s = arg;
+
+	s->h->opts.on_roots(s->h->opts.arg, s->cfg.name, req, params);
+}
+
+static void
+host_on_sampling(void *arg, struct mcp_request *req, const cJSON *params)
+{
+	struct host_server *s = arg;
+
+	s->h->opts.on_sampling(s->h->opts.arg, s->cfg.name, req, params);
+}
+
+static void
+host_on_elicitation(void *arg, struct mcp_request *req, const cJSON *params)
+{
+	struct host_server *s = arg;
+
+	s->h->opts.on_elicitation(s->h->opts.arg, s->cfg.name, req, params);
+}
+
 /* The client's own diagnostics: kept (the latest warning explains a
  * failure) and passed on. */
 static void
@@ -791,6 +816,10 @@ host_server_start(struct host_server *s)
 	co.on_log = host_on_log;
 	co.on_list_changed = host_on_list_changed;
 	co.on_resource_updated = host_on_updated;
+	co.on_roots = h->opts.on_roots != NULL ? host_on_roots : NULL;
+	co.on_sampling = h->opts.on_sampling != NULL ? host_on_sampling : NULL;
+	co.on_elicitation = h->opts.on_elicitation != NULL ?
+	    host_on_elicitation : NULL;
 	co.on_closed = host_on_closed;
 	co.arg = s;
 	s->gen++;

@@ -125,6 +125,15 @@ struct mcp_host_request {
 typedef void (*mcp_host_approve_cb)(void *arg,
     const struct mcp_host_request *);
 
+/* A server's own request (roots/list, sampling/createMessage,
+ * elicitation/create) and which server sent it. Answer it exactly once,
+ * now or later, with mcp_request_reply or mcp_request_fail (peer.h). If the
+ * server goes away first, a hook set with mcp_request_on_cancel runs; answer
+ * it there (nothing is sent) and forget the handle: the request is freed
+ * with its connection. params and server are borrowed for the call. */
+typedef void (*mcp_host_server_request_cb)(void *arg, const char *server,
+    struct mcp_request *req, const cJSON *params);
+
 /* A stored grant. */
 struct mcp_host_grant {
 	const char *server;
@@ -138,7 +147,12 @@ struct mcp_host_opts {
 	const struct mcp_log *log;	/* borrowed; NULL: stderr */
 	mcp_host_event_cb on_event;	/* or NULL */
 	mcp_host_approve_cb approve;	/* NULL: what must ask is denied */
-	void *arg;			/* for on_event and approve */
+	/* Server requests; a capability is declared to the servers only
+	 * when its callback is set (else they get -32601). */
+	mcp_host_server_request_cb on_roots;
+	mcp_host_server_request_cb on_sampling;
+	mcp_host_server_request_cb on_elicitation;
+	void *arg;			/* for every callback above */
 	/* Tool names that always ask, whatever the configuration says and
 	 * whatever was granted: "tool" (on any server) or "server/tool".
 	 * NULL-terminated, copied; or NULL. */

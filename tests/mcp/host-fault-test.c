@@ -172,6 +172,42 @@ configured_timeout_applies(void)
 	hostutil_stop(&f);
 }
 
+/* Progress re-arms a call's timeout, up to its hard maximum. */
+static void
+progress_keeps_a_long_call_alive(void)
+{
+	struct hostutil f;
+	struct hostutil_box b;
+	struct mcp_host_call_opts co = { 400, 20000 };
+	char *everything = hostutil_program("mcp-example-everything");
+	char *cfg = mcp_xprintf("{\"mcpServers\": {\"e\": {\"command\": "
+	    "\"%s\"}}}", everything);
+
+	hostutil_start(&f, cfg, NULL);
+	free(cfg);
+	free(everything);
+	f.answer = MCP_HOST_ONCE;
+	CHECK(wait_state(&f, "e", MCP_HOST_READY, 10000));
+	/* 1.5 s of work, progress every 100 ms, a 400 ms timeout. */
+	hostutil_box_init(&f, &b);
+	mcp_host_call_tool(f.h, "e/test_slow", mcp_json_parse_const(
+	    "{\"ms\":1500}"), &co, hostutil_box_cb, &b);
+	CHECK(hostutil_wait(&f, &b, 10000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK_STR(b.text, "done");
+	CHECK(f.progress >= 5);
+	/* The hard maximum ends it whatever the progress. */
+	co.max_timeout_ms = 700;
+	hostutil_box_init(&f, &b);
+	mcp_host_call_tool(f.h, "e/test_slow", mcp_json_parse_const(
+	    "{\"ms\":5000}"), &co, hostutil_box_cb, &b);
+	CHECK(hostutil_wait(&f, &b, 10000));
+	CHECK_EQ_INT(b.code, MCP_REQUEST_TIMEOUT);
+	CHECK_CONTAINS(b.msg, "e/test_slow: ");
+	CHECK_CONTAINS(b.msg, "700 ms");
+	hostutil_stop(&f);
+}
+
 /* Garbage on stdout: before initialize it is a server that never gets
  * ready, and the reason says what it wrote; after, it is a warning and the
  * call still works. */
@@ -347,6 +383,7 @@ main(void)
 	TEST(killed_during_a_call_fails_fast_and_restarts);
 	TEST(hung_call_times_out_and_is_cancelled);
 	TEST(configured_timeout_applies);
+	TEST(progress_keeps_a_long_call_alive);
 	TEST(garbage_on_stdout);
 	TEST(failing_start_shows_stderr);
 	TEST(subscriptions_are_renewed_after_a_restart);

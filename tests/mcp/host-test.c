@@ -769,6 +769,51 @@ disabled_servers_stay_down_until_enabled(void)
 	hostutil_stop(&f);
 }
 
+/* An elicitation from a server reaches the application with the server's
+ * name, and the answer goes back to that server. */
+static char elicited_from[64];
+
+static void
+on_elicitation(void *arg, const char *server, struct mcp_request *req,
+    const cJSON *params)
+{
+	(void)arg;
+	(void)params;
+	snprintf(elicited_from, sizeof elicited_from, "%s", server);
+	mcp_request_reply(req, mcp_json_parse_const("{\"action\":\"accept\","
+	    "\"content\":{\"username\":\"ana\",\"email\":\"ana@example.com\"}}"));
+}
+
+static void
+server_requests_reach_the_application(void)
+{
+	struct hostutil f;
+	struct hostutil_box b;
+	struct mcp_host_opts o = { 0 };
+	char *cfg = mcp_xprintf("{\"mcpServers\": {\"a\": {\"command\": "
+	    "\"%s\"}, \"b\": {\"command\": \"%s\"}}}", everything,
+	    everything);
+
+	o.on_elicitation = on_elicitation;
+	hostutil_start_opts(&f, cfg, NULL, true, &o);
+	free(cfg);
+	CHECK(testutil_loop_until(f.base, all_ready, &f, 15000));
+	f.answer = MCP_HOST_ONCE;
+	CHECK(hostutil_call(&f, "b/test_elicitation", "{\"message\":\"who?\"}",
+	    &b, 5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK_STR(elicited_from, "b");
+	CHECK_CONTAINS(b.text, "action=accept");
+	CHECK_CONTAINS(b.text, "ana@example.com");
+	/* Not declared: the server is told the client cannot sample. */
+	CHECK(hostutil_call(&f, "a/test_sampling", "{\"prompt\":\"hi\"}", &b,
+	    5000));
+	CHECK_EQ_INT(b.code, 0);
+	CHECK(b.is_error);
+	CHECK_CONTAINS(b.text, "Sampling not supported");
+	hostutil_stop(&f);
+}
+
 /* A remote server: the test server on Streamable HTTP, on this loop. */
 static void
 remote_server_over_http(void)
@@ -841,6 +886,7 @@ main(int argc, char **argv)
 	TEST(gate_answers_later_and_cancels);
 	TEST(gate_without_an_approver_refuses);
 	TEST(disabled_servers_stay_down_until_enabled);
+	TEST(server_requests_reach_the_application);
 	TEST(remote_server_over_http);
 	free(everything);
 	curl_global_cleanup();
