@@ -328,7 +328,8 @@ create_itinerary(struct mcp_call *call, const cJSON *args, void *arg)
 	travel_resources_changed(app, "itineraries", id);
 	common_money_format(total, now, sizeof now);
 	snprintf(summary, sizeof summary, "Created itinerary %s (%s): %s, %s "
-	    "to %s, %ld night%s, %d booking%s (%s), %d activit%s.", id, uri,
+	    "to %s, %ld night%s, %d booking%s (%s), %d activit%s. Note: "
+	    TRAVEL_SIMULATED ".", id, uri,
 	    label, sd->valuestring, ed->valuestring, nights,
 	    nights == 1 ? "" : "s", cJSON_GetArraySize(bk),
 	    cJSON_GetArraySize(bk) == 1 ? "" : "s", now,

@@ -8,6 +8,7 @@
 #include "servers/common/app.h"
 
 #include "db.h"
+#include "flights.h"
 #include "tools.h"
 
 static const char get_input[] =
@@ -25,7 +26,7 @@ get_itinerary(struct mcp_call *call, const cJSON *args, void *arg)
 	const char		*id = cJSON_GetObjectItem(args, "id")->valuestring;
 	sqlite3_stmt		*st;
 	cJSON			*data = NULL;
-	char			 err[512], summary[512];
+	char			 err[512], summary[1024];
 	int			 rc;
 
 	if ((st = travel_db_stmt(app->db, get_sql, err, sizeof err)) == NULL) {
@@ -48,7 +49,8 @@ get_itinerary(struct mcp_call *call, const cJSON *args, void *arg)
 		    sqlite3_errmsg(app->db));
 		return;
 	}
-	snprintf(summary, sizeof summary, "Itinerary %s: %s, %s to %s.",
+	snprintf(summary, sizeof summary, "Itinerary %s: %s, %s to %s. "
+	    "Note: " TRAVEL_SIMULATED ".",
 	    cJSON_GetObjectItem(data, "id")->valuestring,
 	    cJSON_GetObjectItem(data, "title")->valuestring,
 	    cJSON_GetObjectItem(data, "startDate")->valuestring,

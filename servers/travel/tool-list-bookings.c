@@ -33,7 +33,7 @@ list_bookings(struct mcp_call *call, const cJSON *args, void *arg)
 	const char		*status = st != NULL ? st->valuestring : NULL;
 	const char		*kind = kd != NULL ? kd->valuestring : NULL;
 	cJSON			*list, *res;
-	char			 err[1024], summary[256];
+	char			 err[1024], summary[512];
 	int			 n;
 
 	if (status != NULL && strcmp(status, "all") == 0)
@@ -50,9 +50,9 @@ list_bookings(struct mcp_call *call, const cJSON *args, void *arg)
 	cJSON_AddItemToObject(res, "bookings", list);
 	cJSON_AddNumberToObject(res, "count", n);
 	cJSON_AddStringToObject(res, "simulated", TRAVEL_SIMULATED);
-	snprintf(summary, sizeof summary, "%d booking%s%s%s.", n,
+	snprintf(summary, sizeof summary, "%d booking%s%s%s. Note: %s.", n,
 	    n == 1 ? "" : "s", status != NULL ? ", " : "",
-	    status != NULL ? status : "");
+	    status != NULL ? status : "", TRAVEL_SIMULATED);
 	mcp_call_return_structured(call, res, summary);
 }
 

@@ -409,7 +409,7 @@ test_book_flight(void)
 {
 	char		 offer[160], code[16], args[256], before[512], after[512];
 	const char	*db = serverutil_db_path(su);
-	int		 seats, seats_after;
+	int		 seats, seats_after, updates;
 	bool		 err = true;
 	cJSON		*r, *again;
 	const cJSON	*sc;
@@ -465,16 +465,26 @@ test_book_flight(void)
 	CHECK_CONTAINS(testutil_json_str(r, "contents[0].text"), code);
 	cJSON_Delete(r);
 
-	/* Cancel: the seats come back; twice is not an error. */
+	/* Cancel: the seats come back, subscribers hear of it; twice is
+	 * not an error. */
 	r = call("cancelBooking", "{}", &err);
 	CHECK(err);			/* no confirmation */
 	cJSON_Delete(r);
+	snprintf(args, sizeof args, "{\"uri\":\"travel://bookings/%s\"}", code);
+	r = serverutil_request(su, "resources/subscribe", args);
+	CHECK(r != NULL);
+	cJSON_Delete(r);
+	updates = serverutil_updates(su);
 	snprintf(args, sizeof args, "{\"confirmation\":\"%s\"}", code);
 	r = call("cancelBooking", args, &err);
 	CHECK(r != NULL && !err);
 	CHECK_STR(testutil_json_str(r, "structuredContent.status"),
 	    "cancelled");
 	cJSON_Delete(r);
+	CHECK(serverutil_wait_updates(su, updates + 1, 5000));
+	snprintf(args, sizeof args, "travel://bookings/%s", code);
+	CHECK_STR(serverutil_last_update(su), args);
+	snprintf(args, sizeof args, "{\"confirmation\":\"%s\"}", code);
 	CHECK_EQ_INT(first_offer(su, GUIDE_SEARCH, offer, sizeof offer),
 	    seats);
 	r = call("cancelBooking", args, &err);
@@ -917,6 +927,7 @@ test_itinerary(void)
 	bool		 err = true;
 	cJSON		*r;
 	double		 total;
+	int		 updates;
 
 	first_offer(su, GUIDE_SEARCH, offer, sizeof offer);
 	r = book(su, offer, 2, "itinerary-flight", &err);
@@ -926,6 +937,12 @@ test_itinerary(void)
 	total = num_at(r, "structuredContent.total");
 	cJSON_Delete(r);
 
+	/* Subscribed before it exists: told when it is created. */
+	r = serverutil_request(su, "resources/subscribe",
+	    "{\"uri\":\"travel://itineraries/barcelona-2024\"}");
+	CHECK(r != NULL);
+	cJSON_Delete(r);
+	updates = serverutil_updates(su);
 	snprintf(args, sizeof args, "{\"title\":\"Barcelona Vacation\","
 	    "\"destination\":\"barcelona\",\"startDate\":\"2024-06-15\","
 	    "\"endDate\":\"2024-06-22\",\"bookings\":[\"%s\"],\"activities\":"
@@ -945,6 +962,9 @@ test_itinerary(void)
 	CHECK_STR(testutil_json_str(r,
 	    "structuredContent.activities[1].time"), "10:00");
 	cJSON_Delete(r);
+	CHECK(serverutil_wait_updates(su, updates + 1, 5000));
+	CHECK_STR(serverutil_last_update(su),
+	    "travel://itineraries/barcelona-2024");
 	text = read_text(su, "travel://itineraries/barcelona-2024");
 	CHECK_CONTAINS(text, "Walk the Gothic Quarter");
 	free(text);
