@@ -22,6 +22,7 @@
 #include <event2/util.h>
 #include <sqlite3.h>
 
+#include "mcp/client.h"
 #include "mcp/schema.h"
 #include "mcp/server.h"
 #include "mcp/stdio.h"
@@ -1469,6 +1470,152 @@ test_e2e_rooms_booked_and_cancelled(void)
 	CHECK_EQ_INT(again, 1);
 }
 
+/* One of two bookings racing on two servers. */
+struct race {
+	bool	done;
+	bool	is_error;
+	char	text[512];
+};
+
+static void
+race_done(void *arg, const struct mcp_response *r)
+{
+	struct race	*x = arg;
+
+	x->done = true;
+	x->is_error = r->code != 0 || cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(r->result, "isError"));
+	snprintf(x->text, sizeof x->text, "%s", r->code != 0 ?
+	    (r->message != NULL ? r->message : "") : serverutil_text(r->result));
+}
+
+/* The rooms taken, over all hotels and nights, in the database at path. */
+static long
+rooms_taken(const char *path)
+{
+	sqlite3		*d;
+	sqlite3_stmt	*st;
+	long		 n = -1;
+
+	if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(d, "SELECT coalesce(sum(taken), 0) FROM "
+	    "hotel_inventory", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(d);
+	return (n);
+}
+
+/*
+ * Two servers on one database book the last room at once: one booking.
+ * A server killed inside a booking leaves no room taken.
+ */
+static void
+test_e2e_last_room_race_and_crash(void)
+{
+	static const char *const slow[] = {
+		"TRIPMCP_TEST_BOOKING_DELAY_MS=300", NULL
+	};
+	static const char *const crash[] = {
+		"TRIPMCP_TEST_CRASH_IN_BOOKING=1", NULL
+	};
+	static const char search_args[] = "{\"location\":\"Barcelona\","
+	    "\"checkIn\":\"2024-11-04\",\"checkOut\":\"2024-11-06\","
+	    "\"guests\":2,\"nearbyAttractions\":[\"Gothic Quarter\"]}";
+	struct serverutil	*a, *b = NULL, *c = NULL;
+	struct race		 ra = { 0 }, rb = { 0 };
+	char			 offer[64], hotel[48], args[512], path[512];
+	const cJSON		*o;
+	cJSON			*r;
+	bool			 is_error;
+	long			 before;
+	int			 left, fill, i;
+
+	a = serverutil_start("travel", NULL, "2024-05-01", slow);
+	CHECK(a != NULL);
+	if (a == NULL)
+		return;
+	snprintf(path, sizeof path, "%s", serverutil_db_path(a));
+	b = serverutil_start("travel", path, "2024-05-01", slow);
+	CHECK(b != NULL);
+	if (b == NULL)
+		goto out;
+	r = serverutil_call(a, "searchHotels", search_args, NULL);
+	o = cJSON_GetArrayItem(offers_of(cJSON_GetObjectItemCaseSensitive(r,
+	    "structuredContent")), 0);
+	snprintf(offer, sizeof offer, "%s", offer_str(o, "offerId"));
+	snprintf(hotel, sizeof hotel, "%s", offer_str(o, "hotelId"));
+	left = (int)offer_num(o, "roomsLeft");
+	cJSON_Delete(r);
+	CHECK(left >= 3);
+
+	/* All rooms but one, up to ten rooms (20 guests) a booking. */
+	for (i = 0; left > 1 && i < 5; i++) {
+		fill = left - 1 < 10 ? left - 1 : 10;
+		snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":"
+		    "%d,\"idempotencyKey\":\"fill-%d\"}", offer, 2 * fill, i);
+		is_error = true;
+		r = serverutil_call(i % 2 ? a : b, "bookHotel", args, &is_error);
+		CHECK(r != NULL && !is_error);
+		cJSON_Delete(r);
+		left -= fill;
+	}
+	CHECK_EQ_INT(left, 1);
+
+	/* Both ask for the last room at once. */
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":2,"
+	    "\"idempotencyKey\":\"race-a\"}", offer);
+	mcp_client_call_tool(serverutil_client(a), "bookHotel",
+	    cJSON_Parse(args), NULL, race_done, &ra);
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":2,"
+	    "\"idempotencyKey\":\"race-b\"}", offer);
+	mcp_client_call_tool(serverutil_client(b), "bookHotel",
+	    cJSON_Parse(args), NULL, race_done, &rb);
+	for (i = 0; i < 3000 && !(ra.done && rb.done); i++) {
+		event_base_loop(serverutil_base(a), EVLOOP_NONBLOCK);
+		event_base_loop(serverutil_base(b), EVLOOP_NONBLOCK);
+		usleep(5000);
+	}
+	CHECK(ra.done && rb.done);
+	CHECK_EQ_INT(!ra.is_error + !rb.is_error, 1);
+	CHECK_CONTAINS(ra.is_error ? ra.text : rb.text, "no rooms left");
+	r = serverutil_call(b, "searchHotels", search_args, NULL);
+	cJSON_ArrayForEach(o, offers_of(cJSON_GetObjectItemCaseSensitive(r,
+	    "structuredContent")))
+		CHECK(strcmp(offer_str(o, "hotelId"), hotel) != 0);
+	cJSON_Delete(r);
+	serverutil_stop(b);
+	b = NULL;
+
+	/* Killed after taking the rooms, before the commit: none stay taken. */
+	before = rooms_taken(path);
+	CHECK(before > 0);
+	c = serverutil_start("travel", path, "2024-05-01", crash);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		r = serverutil_call(c, "searchHotels", "{\"location\":"
+		    "\"Barcelona\",\"checkIn\":\"2024-11-10\",\"checkOut\":"
+		    "\"2024-11-12\",\"guests\":4}", NULL);
+		snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"guests\":4,"
+		    "\"idempotencyKey\":\"crash\"}", testutil_json_str(r,
+		    "structuredContent.offers[0].offerId") != NULL ?
+		    testutil_json_str(r, "structuredContent.offers[0].offerId") :
+		    "");
+		cJSON_Delete(r);
+		CHECK(strstr(args, "\"HO-") != NULL);
+		r = serverutil_call(c, "bookHotel", args, NULL);
+		CHECK(r == NULL);	/* the server died in the booking */
+		cJSON_Delete(r);
+		serverutil_stop(c);
+	}
+	CHECK_EQ_INT(rooms_taken(path), before);
+out:
+	serverutil_stop(b);
+	serverutil_stop(a);
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -1569,6 +1716,7 @@ main(void)
 		TEST(test_e2e_guide);
 		TEST(test_e2e_bad_input);
 		TEST(test_e2e_rooms_booked_and_cancelled);
+		TEST(test_e2e_last_room_race_and_crash);
 		measure_served();
 		serverutil_stop(su);
 	}
