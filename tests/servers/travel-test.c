@@ -279,6 +279,17 @@ test_search_variants(void)
 	CHECK_CONTAINS(testutil_json_str(sc, "notes[0]"), "no airline");
 	cJSON_Delete(r);
 
+	/* In winter New York is on EST and Barcelona on CET. */
+	r = call("searchFlights", "{\"origin\":\"JFK\",\"destination\":"
+	    "\"BCN\",\"departure\":\"2025-01-15\",\"travelers\":1}", &err);
+	CHECK(r != NULL && !err);
+	sc = cJSON_GetObjectItem(r, "structuredContent");
+	CHECK_CONTAINS(testutil_json_str(sc,
+	    "offers[0].outbound.segments[0].departure"), "-05:00");
+	CHECK_CONTAINS(testutil_json_str(sc,
+	    "offers[0].outbound.segments[0].arrival"), "+01:00");
+	cJSON_Delete(r);
+
 	/* Business class by IATA code "DL"; a price cap nothing meets. */
 	r = call("searchFlights", "{\"origin\":\"JFK\",\"destination\":"
 	    "\"BCN\",\"departure\":\"2024-06-15\",\"travelers\":1,\"cabin\":"
@@ -611,7 +622,7 @@ test_last_seat_race(void)
 	const char	*path = fresh_db("race.db");
 	struct serverutil *a, *b;
 	struct race	 ra = { 0 }, rb = { 0 };
-	char		 offer[160], key[32];
+	char		 offer[160], key[32], stale[160];
 	int		 seats, i, n, wins, fills;
 	bool		 err;
 	cJSON		*r;
@@ -625,6 +636,7 @@ test_last_seat_race(void)
 	seats = first_offer(a, search, offer, sizeof offer);
 	CHECK(seats > 1);
 	CHECK_CONTAINS(offer, "F1_B_DL_");
+	snprintf(stale, sizeof stale, "%s", offer);
 	/* Sell all seats but one, nine at a time, the price rising. */
 	for (i = 0; seats > 1 && i < 20; i++) {
 		n = seats - 1 < 9 ? seats - 1 : 9;
@@ -636,6 +648,12 @@ test_last_seat_race(void)
 	}
 	CHECK_EQ_INT(seats, 1);
 	fills = i;
+
+	/* The first offer id was quoted before the flight filled up. */
+	r = book(a, stale, 1, "stale", &err);
+	CHECK(r != NULL && err);
+	CHECK_CONTAINS(serverutil_text(r), "offerId: the price changed");
+	cJSON_Delete(r);
 
 	/* Both ask for the last seat at once. */
 	ra.s = a;
