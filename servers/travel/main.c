@@ -25,7 +25,7 @@ static const struct mcp_server_info travel_info = {
 	    "an offerId with bookFlight or bookHotel (each needs an "
 	    "idempotencyKey; retrying with the same key never books twice). "
 	    "Read travel://preferences/{region} and "
-	    "travel://past-trips/{trip-id} for the traveller's taste. "
+	    "travel://past-trips/{trip_id} for the traveller's taste. "
 	    "Prices and seat or room inventory are simulated. "
 	    "travel://about names the data sources and their licences.",
 	.usage = COMMON_APP_USAGE

@@ -220,6 +220,9 @@ test_guide_search_flights(void)
 	CHECK_STR(testutil_json_str(sc, "destination.resolved"),
 	    "Barcelona, Spain");
 	CHECK_CONTAINS(testutil_json_str(sc, "simulated"), "simulated");
+	/* Barcelona, Spain dominates; the other one is named. */
+	CHECK_CONTAINS(testutil_json_str(sc, "notes[0]"),
+	    "Barcelona, Venezuela");
 	CHECK_CONTAINS(serverutil_text(r), "Delta Air Lines");
 	CHECK_CONTAINS(serverutil_text(r), "simulated");
 	/* Every offer within the budget, the Delta ones first. */
