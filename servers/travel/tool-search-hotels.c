@@ -111,7 +111,7 @@ struct search_offer {
 	double		 km_sum;
 };
 
-/* Fixed-size text out of a JSON string array item, already checked by the schema. */
+/* The text of a JSON string, or "" when it is not one. */
 static const char *
 search_str(const cJSON *item)
 {
@@ -188,6 +188,10 @@ search_chain_matches(const struct travel_hotel *h, const char *want)
 	return (travel_hotels_words(key, want));
 }
 
+/*
+ * Preferred chains first, then the nearest to the named sights (their
+ * distances summed; 0 when none was named), then the cheapest.
+ */
 static int
 search_cmp(const void *pa, const void *pb)
 {
