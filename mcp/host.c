@@ -63,6 +63,7 @@ struct host_call {
 	int64_t handle;
 	int64_t start_ms;
 	bool grantable;
+	char reason[300];		/* why the gate asked */
 	struct event *ev;		/* steps and deferred failures */
 	int fail_code;
 	char fail_msg[400];
@@ -1512,6 +1513,26 @@ host_call_send(struct host_call *call)
 	}
 }
 
+/* Every decision of the gate, for the application's audit log. */
+static void
+host_emit_decision(struct host_call *call, enum mcp_host_decision d,
+    bool asked, const char *reason)
+{
+	struct mcp_host_event ev = { 0 };
+
+	ev.kind = MCP_HOST_EV_DECISION;
+	ev.server = call->s->cfg.name;
+	ev.call = call->id;
+	ev.method = host_method(call);
+	ev.tool = call->name;
+	ev.arguments = call->args_text;
+	ev.decision = d;
+	ev.asked = asked;
+	ev.reason = reason;
+	ev.total = NAN;
+	host_emit(call->h, &ev);
+}
+
 /* The gate. Returns 1 to run, 0 to ask (reason filled), -1 to refuse. */
 static int
 host_gate(struct host_call *call, const cJSON *tool, char *reason,
@@ -1522,6 +1543,7 @@ host_gate(struct host_call *call, const cJSON *tool, char *reason,
 	const struct mcp_config_rule *rule = mcp_config_rule(&s->cfg,
 	    call->name);
 	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(tool, "annotations");
+	const struct host_grant *g;
 	bool read_only, destructive, open_world;
 	size_t i;
 
@@ -1555,13 +1577,21 @@ host_gate(struct host_call *call, const cJSON *tool, char *reason,
 		}
 	}
 	call->grantable = true;
-	if (host_grant_find(h, s->cfg.name, call->name) != NULL)
+	if ((g = host_grant_find(h, s->cfg.name, call->name)) != NULL) {
+		snprintf(reason, size, "granted %s", g->scope == MCP_HOST_ALWAYS ?
+		    "always" : "for this session");
 		return 1;
-	if (read_only)
+	}
+	if (read_only) {
+		snprintf(reason, size, "read-only (readOnlyHint)");
 		return 1;
+	}
 	if (rule != NULL && rule->auto_approve) {
-		if (!destructive && !open_world)
+		if (!destructive && !open_world) {
+			snprintf(reason, size, "auto-approved by the "
+			    "configuration (not destructive, closed world)");
 			return 1;
+		}
 		snprintf(reason, size, "the configuration auto-approves %s, but "
 		    "the tool does not declare destructiveHint: false and "
 		    "openWorldHint: false", call->name);
@@ -1615,6 +1645,7 @@ host_call_step(struct host_call *call)
 	call->args_text = mcp_json_print(call->args, NULL);
 	switch (host_gate(call, tool, reason, sizeof reason)) {
 	case 1:
+		host_emit_decision(call, MCP_HOST_ONCE, false, reason);
 		host_call_send(call);
 		return;
 	case 0:
@@ -1623,11 +1654,15 @@ host_call_step(struct host_call *call)
 		return;
 	}
 	if (h->opts.approve == NULL) {
-		host_call_fail(call, MCP_HOST_DECLINED, "%s/%s needs approval "
-		    "(%s), and nothing can ask for it", s->cfg.name, call->name,
-		    reason);
+		char why[400];
+
+		snprintf(why, sizeof why, "%s/%s needs approval (%s), and "
+		    "nothing can ask for it", s->cfg.name, call->name, reason);
+		host_emit_decision(call, MCP_HOST_DENY, false, why);
+		host_call_fail(call, MCP_HOST_DECLINED, "%s", why);
 		return;
 	}
+	snprintf(call->reason, sizeof call->reason, "%s", reason);
 	call->phase = HOST_CALL_ASKING;
 	req.call = call->id;
 	req.server = s->cfg.name;
@@ -1809,6 +1844,7 @@ mcp_host_answer(struct mcp_host *h, uint64_t id, enum mcp_host_decision d)
 
 	if (call == NULL || call->phase != HOST_CALL_ASKING)
 		return -1;
+	host_emit_decision(call, d, true, call->reason);
 	if (d == MCP_HOST_DENY) {
 		host_call_fail(call, MCP_HOST_DECLINED, "%s/%s: declined; "
 		    "nothing was sent", call->s->cfg.name, call->name);

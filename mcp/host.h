@@ -62,6 +62,14 @@ struct mcp_host_server_info {
 	unsigned tools, resources, templates, prompts;	/* catalog sizes */
 };
 
+/* An approval answer (the DECISION event reports them too). */
+enum mcp_host_decision {
+	MCP_HOST_DENY,
+	MCP_HOST_ONCE,		/* this call */
+	MCP_HOST_SESSION,	/* this tool until the host is freed */
+	MCP_HOST_ALWAYS,	/* this tool from now on (see grants) */
+};
+
 /* Events: one stream for a live log, --verbose and a session log. */
 
 enum mcp_host_event_kind {
@@ -73,6 +81,8 @@ enum mcp_host_event_kind {
 				 * for every call, sent or not */
 	MCP_HOST_EV_LOG,	/* server, level, logger, data */
 	MCP_HOST_EV_UPDATED,	/* server, uri: a subscribed resource changed */
+	MCP_HOST_EV_DECISION,	/* the gate: call, server, tool, arguments,
+				 * decision, asked, reason (for an audit log) */
 };
 
 /* Borrowed for the callback; fields that do not apply are 0/NULL. */
@@ -93,6 +103,8 @@ struct mcp_host_event {
 	bool is_error;		/* a tool error (isError: true) */
 	const char *error;	/* the error message when code != 0 */
 	const char *summary;	/* the first text of the result, cut short */
+	enum mcp_host_decision decision;	/* DENY, or how it may run */
+	bool asked;		/* the application answered (else policy) */
 	enum mcp_log_level level;
 	const char *logger;
 	const cJSON *data;
@@ -101,13 +113,6 @@ struct mcp_host_event {
 typedef void (*mcp_host_event_cb)(void *arg, const struct mcp_host_event *);
 
 /* Approval */
-
-enum mcp_host_decision {
-	MCP_HOST_DENY,
-	MCP_HOST_ONCE,		/* this call */
-	MCP_HOST_SESSION,	/* this tool until the host is freed */
-	MCP_HOST_ALWAYS,	/* this tool from now on (see grants) */
-};
 
 /* What the application is asked: exactly what will be sent. Borrowed for
  * the callback; copy what is needed for later. */

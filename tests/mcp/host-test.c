@@ -509,6 +509,10 @@ gate_read_only_runs_others_ask(void)
 	    "read-only)");
 	CHECK(f.ask_grantable);
 	CHECK_EQ_INT(served_count(&f), 0);
+	CHECK_CONTAINS(f.events, "decision s/peek policy once: read-only "
+	    "(readOnlyHint)\n");
+	CHECK_CONTAINS(f.events, "decision s/poke asked deny: poke may change "
+	    "things (it is not marked read-only)\n");
 	CHECK_CONTAINS(f.events, "end s/poke error -32010");
 	CHECK(strstr(f.events, "start s/poke") == NULL);
 	/* Approved once: sent, and the next call asks again. */
@@ -575,6 +579,9 @@ gate_grants_and_revocation(void)
 	CHECK(hostutil_call(&f, "s/poke", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_EQ_INT(f.asked, 1);
+	CHECK_CONTAINS(f.events, "decision s/poke asked session: ");
+	CHECK_CONTAINS(f.events, "decision s/poke policy once: granted for "
+	    "this session\n");
 	CHECK(hostutil_call(&f, "s/world_write", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, MCP_HOST_DECLINED);
 	CHECK_EQ_INT(f.asked, 2);
@@ -619,6 +626,9 @@ gate_config_auto_approval_is_bounded(void)
 	CHECK(hostutil_call(&f, "s/safe_write", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_EQ_INT(f.asked, 0);
+	CHECK_CONTAINS(f.events, "decision s/safe_write policy once: "
+	    "auto-approved by the configuration (not destructive, closed "
+	    "world)\n");
 	CHECK(hostutil_call(&f, "s/world_write", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, MCP_HOST_DECLINED);
 	CHECK_EQ_INT(f.asked, 1);
@@ -732,6 +742,8 @@ gate_without_an_approver_refuses(void)
 	CHECK_EQ_INT(b.code, MCP_HOST_DECLINED);
 	CHECK_STR(b.msg, "s/poke needs approval (poke may change things (it "
 	    "is not marked read-only)), and nothing can ask for it");
+	CHECK_CONTAINS(f.events, "decision s/poke policy deny: s/poke needs "
+	    "approval");
 	CHECK(hostutil_call(&f, "s/peek", NULL, &b, 5000));
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_EQ_INT(served_count(&f), 0);

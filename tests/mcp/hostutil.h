@@ -43,7 +43,7 @@ struct hostutil {
 	/* The event stream, a line each, and counts. */
 	char events[65536];
 	size_t events_len;
-	int states, catalogs, starts, ends, progress, logs, updates;
+	int states, catalogs, starts, ends, progress, logs, updates, decisions;
 	int in_flight, max_in_flight;
 
 	cJSON *results[HOSTUTIL_MAX_RESULTS];
@@ -150,6 +150,15 @@ hostutil_on_event(void *arg, const struct mcp_host_event *ev)
 		hostutil_append(f, "log %s %s %s\n", ev->server,
 		    mcp_log_level_name(ev->level), data);
 		free(data);
+		break;
+	case MCP_HOST_EV_DECISION:
+		f->decisions++;
+		hostutil_append(f, "decision %s/%s %s %s: %s\n", ev->server,
+		    ev->tool, ev->asked ? "asked" : "policy",
+		    ev->decision == MCP_HOST_DENY ? "deny" :
+		    ev->decision == MCP_HOST_ONCE ? "once" :
+		    ev->decision == MCP_HOST_SESSION ? "session" : "always",
+		    ev->reason);
 		break;
 	case MCP_HOST_EV_UPDATED:
 		f->updates++;
