@@ -2,8 +2,12 @@
  * The client benchmark: our client session (mcp/client.c over the stdio
  * transport, as an application uses it) drives one MCP stdio server and
  * measures sequential tools/call round trips and calls per second with many
- * in flight. bench/client-sdk.mjs measures the official TypeScript SDK
- * client the same way, so the two print comparable lines.
+ * in flight. Over the same connection, alternating with it, the same calls
+ * go straight to the peer layer underneath (as bench/driver.c makes them):
+ * that floor shows what the client layer itself costs. It prints one
+ * BENCH-CLIENT line for each (client=tripmcp, client=peer).
+ * bench/client-sdk.mjs measures the official TypeScript SDK client the same
+ * way, so the lines compare.
  */
 #include <sys/resource.h>
 #include <errno.h>
@@ -34,6 +38,11 @@ struct bench_client_opts {
 	char **argv;
 };
 
+/* The figures of one way of calling; -1 when not measured. */
+struct bench_client_fig {
+	double p50, p99, cps, cpu;
+};
+
 struct bench_client {
 	const struct bench_client_opts *o;
 	struct event_base *base;
@@ -42,7 +51,9 @@ struct bench_client {
 	bool done, broken;
 	cJSON *args;			/* parsed once, copied per call */
 
-	uint64_t *lat;			/* ns per measured sequential call */
+	int via;			/* VIA_CLIENT or VIA_PEER, below */
+	uint64_t *lat[2];		/* ns per measured sequential call */
+	long nlat[2];
 	long seq_total, seq_done;
 	uint64_t sent_ns;
 
@@ -113,26 +124,50 @@ bench_client_closed(void *arg, const char *reason)
 	event_base_loopbreak(b->base);
 }
 
-static int64_t
+/* Each call goes either through the client session (what is measured) or
+ * straight to the peer underneath, as bench/driver.c sends it (the floor),
+ * over the same connection. Both build the same params, so the difference
+ * is the client layer alone; the phases alternate between the two in
+ * blocks, so both see the machine at nearly the same moments. */
+enum { VIA_CLIENT, VIA_PEER, VIA_N };
+
+static void
 bench_client_call(struct bench_client *b, mcp_client_cb cb)
 {
-	return mcp_client_call_tool(b->c, b->o->tool,
-	    cJSON_Duplicate(b->args, 1), NULL, cb, b);
+	cJSON *params;
+
+	if (b->via == VIA_CLIENT) {
+		mcp_client_call_tool(b->c, b->o->tool,
+		    cJSON_Duplicate(b->args, 1), NULL, cb, b);
+		return;
+	}
+	params = cJSON_CreateObject();
+	mcp_json_add_str(params, "name", b->o->tool);
+	mcp_json_add(params, "arguments", cJSON_Duplicate(b->args, 1));
+	if (mcp_peer_request(mcp_client_peer(b->c), "tools/call", params, NULL,
+	    cb, b) < 0)
+		b->broken = true;
 }
 
-/* Sequential */
+/* Sequential: warm-up calls, then blocks of BENCH_CLIENT_BLOCK calls taking
+ * turns between the two ways until each has made o->seq. */
+#define BENCH_CLIENT_BLOCK	500
 
 static void
 bench_client_seq_cb(void *arg, const struct mcp_response *r)
 {
 	struct bench_client *b = arg;
 	uint64_t now = bench_client_now();
-	long i = b->seq_done - b->o->warmup;
+	long k = b->seq_done - b->o->warmup;
 
 	bench_client_check(b, r);
-	if (i >= 0)
-		b->lat[i] = now - b->sent_ns;
+	if (k >= 0)
+		b->lat[b->via][b->nlat[b->via]++] = now - b->sent_ns;
 	if (++b->seq_done < b->seq_total && !b->broken) {
+		k++;
+		b->via = k < 0 ? VIA_CLIENT : (int)(k / BENCH_CLIENT_BLOCK % 2);
+		if (b->nlat[b->via] >= b->o->seq)
+			b->via = !b->via;
 		b->sent_ns = bench_client_now();
 		bench_client_call(b, bench_client_seq_cb);
 	} else
@@ -161,25 +196,32 @@ bench_client_percentile(const uint64_t *v, long n, double pct)
 }
 
 static void
-bench_client_seq_run(struct bench_client *b, double *p50, double *p99)
+bench_client_seq_run(struct bench_client *b, struct bench_client_fig *f)
 {
-	long n;
+	int v;
 
-	b->seq_total = b->o->warmup + b->o->seq;
+	b->seq_total = b->o->warmup + 2 * b->o->seq;
 	b->seq_done = 0;
+	b->nlat[0] = b->nlat[1] = 0;
 	b->done = false;
+	b->via = VIA_CLIENT;
 	b->sent_ns = bench_client_now();
 	bench_client_call(b, bench_client_seq_cb);
 	bench_client_wait(b);
-	n = b->seq_done - b->o->warmup;
-	if (n <= 0)
-		return;
-	qsort(b->lat, (size_t)n, sizeof *b->lat, bench_client_cmp_u64);
-	*p50 = bench_client_percentile(b->lat, n, 50);
-	*p99 = bench_client_percentile(b->lat, n, 99);
+	for (v = 0; v < VIA_N; v++) {
+		long n = b->nlat[v];
+
+		if (n <= 0)
+			continue;
+		qsort(b->lat[v], (size_t)n, sizeof *b->lat[v],
+		    bench_client_cmp_u64);
+		f[v].p50 = bench_client_percentile(b->lat[v], n, 50);
+		f[v].p99 = bench_client_percentile(b->lat[v], n, 99);
+	}
 }
 
-/* Pipelined: keep inflight calls going until calls are answered. */
+/* Pipelined: keep inflight calls going until a quarter of the calls are
+ * answered; four quarters, taking turns between the two ways. */
 
 static void bench_client_pl_fill(struct bench_client *);
 
@@ -219,23 +261,36 @@ bench_client_cpu(void)
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
-/* Calls per second, and the client's CPU µs per call (*cpu). */
-static double
-bench_client_pl_run(struct bench_client *b, double *cpu)
+/* Calls per second and CPU µs per call, for each way. */
+static void
+bench_client_pl_run(struct bench_client *b, struct bench_client_fig *f)
 {
-	double cpu0 = bench_client_cpu();
-	uint64_t t0 = bench_client_now(), t1;
+	static const int order[4] = { VIA_PEER, VIA_CLIENT, VIA_PEER,
+	    VIA_CLIENT };
+	double cpu[VIA_N] = { 0, 0 }, ns[VIA_N] = { 0, 0 };
+	long done[VIA_N] = { 0, 0 };
+	int q, v;
 
-	b->pl_total = b->o->calls;
-	b->pl_sent = b->pl_done = b->outstanding = 0;
-	b->done = false;
-	bench_client_pl_fill(b);
-	bench_client_wait(b);
-	t1 = bench_client_now();
-	if (b->pl_done == 0 || t1 <= t0)
-		return -1;
-	*cpu = (bench_client_cpu() - cpu0) / (double)b->pl_done;
-	return (double)b->pl_done * 1e9 / (double)(t1 - t0);
+	for (q = 0; q < 4 && !b->broken; q++) {
+		double cpu0 = bench_client_cpu();
+		uint64_t t0 = bench_client_now();
+
+		b->via = order[q];
+		b->pl_total = b->o->calls / 4;
+		b->pl_sent = b->pl_done = b->outstanding = 0;
+		b->done = false;
+		bench_client_pl_fill(b);
+		bench_client_wait(b);
+		ns[b->via] += (double)(bench_client_now() - t0);
+		cpu[b->via] += bench_client_cpu() - cpu0;
+		done[b->via] += b->pl_done;
+	}
+	for (v = 0; v < VIA_N; v++) {
+		if (done[v] == 0 || ns[v] <= 0)
+			continue;
+		f[v].cps = (double)done[v] * 1e9 / ns[v];
+		f[v].cpu = cpu[v] / (double)done[v];
+	}
 }
 
 /* Session */
@@ -434,13 +489,29 @@ bench_client_fmt(char *buf, size_t len, const char *fmt, double v)
 	return buf;
 }
 
+/* One BENCH-CLIENT line for one way of calling. */
+static void
+bench_client_print(const struct bench_client_opts *o, const char *client,
+    const struct bench_client_fig *f, long errors)
+{
+	char x[32], y[32], z[32], w[32];
+
+	printf("BENCH-CLIENT label=%s client=%s p50_us=%s p99_us=%s cps=%s "
+	    "errors=%ld cli_cpu_us=%s\n", o->label, client,
+	    bench_client_fmt(x, sizeof x, "%.1f", f->p50),
+	    bench_client_fmt(y, sizeof y, "%.1f", f->p99),
+	    bench_client_fmt(z, sizeof z, "%.0f", f->cps), errors,
+	    bench_client_fmt(w, sizeof w, "%.2f", f->cpu));
+}
+
 int
 main(int argc, char **argv)
 {
 	struct bench_client_opts o;
 	struct bench_client b;
-	double p50 = -1, p99 = -1, cps = -1, cpu = -1;
-	char x[32], y[32], z[32], w[32];
+	struct bench_client_fig f[VIA_N] = { { -1, -1, -1, -1 },
+	    { -1, -1, -1, -1 } };
+	size_t n;
 	int rc = 0;
 
 	memset(&o, 0, sizeof o);
@@ -462,21 +533,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "client-driver: cannot make an event loop\n");
 		return 1;
 	}
-	b.lat = mcp_xcalloc(o.seq > 0 ? (size_t)o.seq : 1, sizeof *b.lat);
+	n = o.seq > 0 ? (size_t)o.seq : 1;
+	b.lat[VIA_CLIENT] = mcp_xcalloc(n, sizeof *b.lat[0]);
+	b.lat[VIA_PEER] = mcp_xcalloc(n, sizeof *b.lat[0]);
 	if (bench_client_start(&b) != 0)
 		rc = 1;
 	else {
 		if (o.seq > 0)
-			bench_client_seq_run(&b, &p50, &p99);
+			bench_client_seq_run(&b, f);
 		if (o.calls > 0 && !b.broken)
-			cps = bench_client_pl_run(&b, &cpu);
+			bench_client_pl_run(&b, f);
 	}
-	printf("BENCH-CLIENT label=%s client=tripmcp p50_us=%s p99_us=%s "
-	    "cps=%s errors=%ld cli_cpu_us=%s\n", o.label,
-	    bench_client_fmt(x, sizeof x, "%.1f", p50),
-	    bench_client_fmt(y, sizeof y, "%.1f", p99),
-	    bench_client_fmt(z, sizeof z, "%.0f", cps), b.errors,
-	    bench_client_fmt(w, sizeof w, "%.2f", cpu));
+	bench_client_print(&o, "tripmcp", &f[VIA_CLIENT], b.errors);
+	bench_client_print(&o, "peer", &f[VIA_PEER], b.errors);
 	fflush(stdout);
 	if (b.errors > 0) {
 		fprintf(stderr, "client-driver: %s: %ld failed replies; first: "
@@ -484,7 +553,8 @@ main(int argc, char **argv)
 		rc = 1;
 	}
 	mcp_client_free(b.c);
-	free(b.lat);
+	free(b.lat[VIA_CLIENT]);
+	free(b.lat[VIA_PEER]);
 	cJSON_Delete(b.args);
 	event_base_free(b.base);
 	return rc;

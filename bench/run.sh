@@ -196,7 +196,10 @@ END {
 # Our client session (build/bench/client-driver: mcp/client.c over stdio, as
 # an application uses it) and the official TypeScript SDK client
 # (bench/client-sdk.mjs) each drive the same three servers: sequential p50
-# and p99, calls per second with 64 in flight. Knobs: BENCH_CLIENT_CALLS,
+# and p99, calls per second with 64 in flight, the client's CPU per call.
+# The rows "peer" are the same calls made straight on our peer layer, over
+# the same connection and taking turns with the client's (the floor: what
+# is left is the client layer's own cost). Knobs: BENCH_CLIENT_CALLS,
 # BENCH_CLIENT_SEQ (our client), BENCH_SDK_CALLS, BENCH_SDK_SEQ (the SDK
 # client, and our client against the TS server, which is slower).
 
@@ -241,20 +244,7 @@ else
 	[ -x "$ours" ] && crun tripmcp tripmcp "$CLI_CALLS" "$CLI_SEQ" -- "$ours"
 	[ -z "$ts_why" ] && crun tripmcp ts-sdk "$SDK_CALLS" "$SDK_SEQ" -- \
 	    "$node_bin" bench/ref-server.mjs
-	if [ -x "$stub" ]; then
-		# The floor, measured just before: the bare peer-layer driver
-		# against the same stub (on a shared machine, figures taken
-		# minutes apart do not compare).
-		echo "bench: client peer (bare driver) -> stub ..."
-		"${limit[@]}" "$driver" "${pin[@]}" --label stub --cold-runs 0 \
-		    --calls "$CLI_CALLS" --seq "$CLI_SEQ" --args "$args" -- \
-		    "$stub" | awk '/^BENCH / { l = $0
-			sub(/^BENCH /, "BENCH-CLIENT ", l)
-			sub(/ label=stub /, " label=stub client=peer ", l)
-			sub(/ drv_cpu_us=/, " cli_cpu_us=", l); print l }' \
-		    >>"$cresults"
-		crun tripmcp stub "$CLI_CALLS" "$CLI_SEQ" -- "$stub"
-	fi
+	[ -x "$stub" ] && crun tripmcp stub "$CLI_CALLS" "$CLI_SEQ" -- "$stub"
 fi
 if [ -z "$ts_why" ]; then
 	[ -x "$ours" ] && crun ts-sdk tripmcp "$SDK_CALLS" "$SDK_SEQ" -- "$ours"
@@ -266,8 +256,8 @@ else
 fi
 
 echo
-# The bare peer-layer driver against the stub (client=peer) is the floor
-# our client's p50 is held to, and the machine's ceiling for calls/s.
+# The peer layer against the stub (client=peer) is the floor our client's
+# p50 is held to, and the ceiling of this machine for calls/s.
 awk '
 function get(line, key,    n, i, kv) {
 	n = split(line, kv, " ")
@@ -313,10 +303,10 @@ END {
 	    v < 0 ? "?" : (v >= 500000 ? "yes" : "no"))
 	if (num(floor) > 0 && num(p50[k]) >= 0) {
 		r = (num(p50[k]) / num(floor) - 1) * 100
-		aim("p50 over the bare driver", sprintf("%+.1f%%", r),
+		aim("p50 over the peer layer", sprintf("%+.1f%%", r),
 		    "< +10%", r < 10 ? "yes" : "no")
 	} else
-		aim("p50 over the bare driver", "-", "< +10%", "? (no floor)")
+		aim("p50 over the peer layer", "-", "< +10%", "? (no floor)")
 	if (num(cpu[k]) > 0)
 		printf("\nour client spends %s µs of CPU per call with 64 in " \
 		    "flight: %.0f calls/s if it had a core to itself\n", cpu[k],
@@ -325,9 +315,9 @@ END {
 		printf("our client makes %.1fx the calls/s of the SDK client " \
 		    "against the stub\n", v / num(cps["ts-sdk/stub"]))
 	if (num(stubcps) > 0 && num(stubcps) < 500000)
-		printf("note: the bare peer-layer driver made %s calls/s " \
-		    "against the stub just before: the ceiling of this machine " \
-		    "for any client on our stdio transport is below the aim\n",
-		    stubcps)
+		printf("note: the peer layer alone made %s calls/s against the " \
+		    "stub, taking turns with the client: the ceiling of this " \
+		    "machine for any client on our stdio transport is below " \
+		    "the aim\n", stubcps)
 }' "$cresults"
 exit 0
