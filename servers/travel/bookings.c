@@ -13,7 +13,6 @@
 
 #include "servers/common/date.h"
 #include "servers/common/money.h"
-#include "servers/common/place.h"
 
 #include "bookings.h"
 #include "db.h"
@@ -49,9 +48,6 @@ static const char bookings_list_sql[] =
     "total_cents, summary, details, created_at, cancelled_at FROM bookings "
     "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2) "
     "ORDER BY id DESC LIMIT 1000";
-
-static const char bookings_codes_sql[] =
-    "SELECT confirmation FROM bookings ORDER BY id LIMIT 1000";
 
 static const char bookings_seats_of_sql[] =
     "SELECT flight, date, cabin, seats FROM booking_seats WHERE "
@@ -623,37 +619,6 @@ travel_bookings_list(sqlite3 *db, const char *status, const char *kind,
 	if (rc != SQLITE_DONE) {
 		cJSON_Delete(*list);
 		*list = NULL;
-		return (bookings_dberr(db, err, errlen));
-	}
-	return (0);
-}
-
-int
-travel_bookings_codes(sqlite3 *db, char ***codes, size_t *n, char *err,
-    size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	*codes = NULL;
-	*n = 0;
-	if ((st = travel_db_stmt(db, bookings_codes_sql, err, errlen)) == NULL)
-		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*codes = realloc(*codes, (*n + 1) * sizeof **codes);
-		if (*codes == NULL || ((*codes)[*n] =
-		    strdup(travel_db_text(st, 0))) == NULL) {
-			fprintf(stderr, "out of memory allocating %zu bytes\n",
-			    (*n + 1) * sizeof **codes);
-			abort();
-		}
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		common_place_strings_free(*codes, *n);
-		*codes = NULL;
-		*n = 0;
 		return (bookings_dberr(db, err, errlen));
 	}
 	return (0);

@@ -49,10 +49,6 @@ int	 travel_bookings_get(sqlite3 *, const char *confirmation,
  * is an array, newest first. */
 int	 travel_bookings_list(sqlite3 *, const char *status, const char *kind,
 	     cJSON **list, char *err, size_t errlen);
-/* Every booking's confirmation, for resources/list; *codes[*n] the caller
- * frees with common_place_strings_free. */
-int	 travel_bookings_codes(sqlite3 *, char ***codes, size_t *n, char *err,
-	     size_t errlen);
 
 /* Normalises a confirmation code in place (upper case); 0 when it has the
  * form of one, -1 otherwise. */
