@@ -251,14 +251,21 @@ startup_does_not_wait_for_the_slowest(void)
 {
 	struct hostutil f;
 	struct hostutil_box b;
-	char *cfg = mcp_xprintf("{\"mcpServers\": {"
+	char dir[] = "/tmp/host-test-XXXXXX", *go, *cfg;
+	FILE *fp;
+
+	/* "slow" waits for a file the test makes once the others are up. */
+	if (mkdtemp(dir) == NULL)
+		abort();
+	go = mcp_xprintf("%s/go", dir);
+	cfg = mcp_xprintf("{\"mcpServers\": {"
 	    "\"slow\": {\"command\": \"sh\", \"args\": [\"-c\", "
-	    "\"sleep 3; exec \\\"$0\\\" serve\", \"%s\"]},"
+	    "\"while [ ! -e \\\"$1\\\" ]; do sleep 0.05; done; "
+	    "exec \\\"$0\\\" serve\", \"%s\", \"%s\"]},"
 	    "\"a\": {\"command\": \"%s\"},"
 	    "\"b\": {\"command\": \"%s\"},"
-	    "\"c\": {\"command\": \"%s\"}}}", self, everything, everything,
-	    everything);
-
+	    "\"c\": {\"command\": \"%s\"}}}", self, go, everything,
+	    everything, everything);
 	hostutil_start(&f, cfg, NULL);
 	free(cfg);
 	CHECK_EQ_INT(mcp_host_server_count(f.h), 4);
@@ -271,13 +278,21 @@ startup_does_not_wait_for_the_slowest(void)
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_STR(b.text, "hi");
 	/* A call to the starting server waits for it, then runs. */
-	CHECK(hostutil_call(&f, "slow/peek", "{\"x\":1}", &b, 10000));
+	hostutil_call_start(&f, "slow/peek", "{\"x\":1}", &b);
+	testutil_spin(f.base, 100);
+	CHECK(!b.done);
+	if ((fp = fopen(go, "w")) != NULL)
+		fclose(fp);
+	CHECK(hostutil_wait(&f, &b, 10000));
 	CHECK_EQ_INT(b.code, 0);
 	CHECK_STR(b.text, "{\"x\":1}");
 	CHECK_EQ_INT(hostutil_state(&f, "slow"), MCP_HOST_READY);
 	CHECK(mcp_host_settled(f.h));
 	CHECK_EQ_INT(f.asked, 0);
 	hostutil_stop(&f);
+	unlink(go);
+	rmdir(dir);
+	free(go);
 }
 
 static void
