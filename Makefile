@@ -182,13 +182,13 @@ $(foreach s,$(SERVER_NAMES),$(eval $(call server_rules,$(s))))
 $(BUILD)/tests/servers-%: $(BUILD)/obj/tests/servers/%.o $(SERVERUTIL_OBJ) \
     $(TESTUTIL_OBJ) $(LIBCOMMON) $(LIBMCP) | $(SERVERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) $(GMIME_LIBS) -o $@
 
 $(BUILD)/asan/tests/servers-%: $(BUILD)/asan/obj/tests/servers/%.o \
     $(SERVERUTIL_ASAN_OBJ) $(TESTUTIL_ASAN_OBJ) $(LIBCOMMON_ASAN) \
     $(LIBMCP_ASAN) | $(SERVERS_ASAN)
 	@mkdir -p $(@D)
-	$(CC) $(SAN) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) -o $@
+	$(CC) $(SAN) $(LDFLAGS) $(filter %.o %.a,$^) $(PKG_LIBS) $(SQLITE_LIBS) $(GMIME_LIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/mcp/%.o $(TESTUTIL_OBJ) $(LIBMCP)
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -121,9 +122,41 @@ serverutil_wait(struct serverutil *su, struct serverutil_box *b, int ms)
 	return (b->result);
 }
 
+/* Sanitizer reports seen in servers' stderr; at exit they fail the program. */
+static int serverutil_dirty;
+
+static void
+serverutil_atexit(void)
+{
+	if (serverutil_dirty > 0) {
+		printf("FAIL serverutil: %d server process(es) reported a "
+		    "sanitizer error (above)\n", serverutil_dirty);
+		fflush(stdout);
+		_exit(1);
+	}
+}
+
+static int
+serverutil_rm(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return (0);
+}
+
 struct serverutil *
 serverutil_start(const char *name, const char *db_path, const char *today,
     const char *const *env)
+{
+	return (serverutil_start_args(name, db_path, today, env, NULL));
+}
+
+struct serverutil *
+serverutil_start_args(const char *name, const char *db_path,
+    const char *today, const char *const *env, const char *const *args)
 {
 	struct serverutil	*su;
 	char			*prog, today_env[64], *err_text;
@@ -139,7 +172,14 @@ serverutil_start(const char *name, const char *db_path, const char *today,
 		.on_closed = serverutil_on_closed,
 	};
 	struct serverutil_box	 b = { 0 };
-	char			*argv[5];
+	char			*argv[32];
+	size_t			 na;
+	static bool		 registered;
+
+	if (!registered) {
+		atexit(serverutil_atexit);
+		registered = true;
+	}
 
 	if ((su = calloc(1, sizeof *su)) == NULL)
 		abort();
@@ -170,7 +210,9 @@ serverutil_start(const char *name, const char *db_path, const char *today,
 	argv[0] = prog;
 	argv[1] = "--db";
 	argv[2] = su->db;
-	argv[3] = NULL;
+	for (na = 3; args != NULL && *args != NULL && na < 31; args++)
+		argv[na++] = (char *)*args;
+	argv[na] = NULL;
 	su->t = mcp_stdio_spawn_ex(su->base, argv, &sp, &so, &err);
 	free(prog);
 	if (su->t == NULL) {
@@ -196,26 +238,46 @@ serverutil_start(const char *name, const char *db_path, const char *today,
 	return (su);
 }
 
+/* The child has exited and been reaped (the transport's close sends it
+ * EOF, then SIGTERM after 2 s). */
+static bool
+serverutil_reaped(void *arg)
+{
+	return (mcp_stdio_pid(((struct serverutil *)arg)->t) == 0);
+}
+
+static void
+serverutil_check_stderr(struct serverutil *su)
+{
+	char	*text = mcp_stdio_stderr(su->t, NULL);
+
+	if (text != NULL && (strstr(text, "Sanitizer") != NULL ||
+	    strstr(text, "runtime error:") != NULL)) {
+		serverutil_dirty++;
+		fprintf(stderr, "serverutil: a server reported a sanitizer "
+		    "error; its stderr:\n%s\n", text);
+	}
+	free(text);
+}
+
 void
 serverutil_stop(struct serverutil *su)
 {
-	char	 path[PATH_MAX + 16];
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	size_t	 i;
 
 	if (su == NULL)
 		return;
-	if (su->c != NULL)
+	if (su->c != NULL) {
+		/* Let the child exit by itself (EOF on its stdin), so that a
+		 * sanitizer's exit-time report reaches its stderr. */
+		mcp_client_close(su->c);
+		testutil_loop_until(su->base, serverutil_reaped, su, 10000);
+		testutil_spin(su->base, 10);
+		serverutil_check_stderr(su);
 		mcp_client_free(su->c);	/* frees the transport too */
-	else if (su->t != NULL)
+	} else if (su->t != NULL)
 		su->t->ops->free(su->t);
-	if (su->dir[0] != '\0') {
-		for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-			snprintf(path, sizeof path, "%s%s", su->db, suffix[i]);
-			unlink(path);
-		}
-		rmdir(su->dir);
-	}
+	if (su->dir[0] != '\0')
+		nftw(su->dir, serverutil_rm, 16, FTW_DEPTH | FTW_PHYS);
 	event_base_free(su->base);
 	free(su);
 }

@@ -24,7 +24,17 @@ struct serverutil;
  */
 struct serverutil *serverutil_start(const char *name, const char *db_path,
     const char *today, const char *const *env);
-/* Closes the client, waits for the child, removes a private database. */
+/* As serverutil_start, with more program arguments after --db PATH
+ * ("--outbox", DIR, ...; NULL-ended, or NULL). */
+struct serverutil *serverutil_start_args(const char *name, const char *db_path,
+    const char *today, const char *const *env, const char *const *args);
+/*
+ * Closes the client, waits (10 s at most) for the child to exit and removes
+ * the private directory with everything in it. A child whose stderr shows a
+ * sanitizer report (a leak, a memory error, undefined behaviour) is a
+ * failure of the whole test program: serverutil prints it and the program
+ * then exits with status 1 whatever its own count says.
+ */
 void	 serverutil_stop(struct serverutil *);
 
 struct event_base *serverutil_base(struct serverutil *);
