@@ -351,7 +351,12 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 	timersub(&now, &s->reap_start, &now);
 	elapsed = (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000;
 	if (s->await_exit && elapsed >= MCP_STDIO_EXIT_WAIT_MS) {
-		s->await_exit = false;	/* still running: report without */
+		/* Still running: a server does not close its output and go
+		 * on; say so (the reaping below stops it). */
+		s->await_exit = false;
+		snprintf(s->reason_buf, sizeof s->reason_buf, "the server "
+		    "closed its output but is still running; stopping it");
+		s->close_reason = s->reason_buf;
 		event_active(s->done_ev, 0, 0);
 	}
 	if (s->reap_stage == 0 && elapsed >= MCP_STDIO_GRACE_MS) {

@@ -68,7 +68,9 @@ char *mcp_stdio_stderr(const struct mcp_transport *, size_t *len);
  * (mcp_stdio_spawn keeps reporting NULL), the close report waits
  * up to 100 ms for its exit status: a status other than 0 or a signal makes
  * the reason ("exited with status 3", "killed by signal 9 (Killed)"); exit
- * status 0 stays an orderly close (reason NULL). A spawned child that
+ * status 0 stays an orderly close (reason NULL); a child still running then
+ * makes "the server closed its output but is still running; stopping it"
+ * (it gets SIGTERM 2 s after, SIGKILL 2 s later). A spawned child that
  * exits while a process it left behind still holds its stdout open ends
  * the transport the same way, once what it wrote before has been read
  * (where the kernel has pidfds, Linux 5.3 and later). */

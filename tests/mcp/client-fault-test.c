@@ -214,6 +214,10 @@ srv_call(const char *id, const char *tool, const cJSON *params, char **line,
 	} else if (strcmp(tool, "exit_orphan") == 0) {
 		srv_orphan_holds_stdout();
 		_exit(4);
+	} else if (strcmp(tool, "close_stdout") == 0) {
+		close(1);
+		for (;;)
+			pause();	/* until SIGTERM */
 	} else if (strcmp(tool, "hang") == 0)
 		;	/* never answer */
 	else if (strcmp(tool, "garbage") == 0) {
@@ -543,6 +547,32 @@ exit_with_stdout_held_open_fails_at_once(void)
 	fx_stop(&f);
 }
 
+/* A server that closes its stdout but goes on running: the call fails at
+ * once, and the server is stopped. */
+static void
+closed_stdout_fails_at_once_and_is_stopped(void)
+{
+	struct mcp_client_call_opts co = { .timeout_ms = 30000 };
+	struct fx f;
+	struct box b;
+	int i;
+
+	if (!fx_start(&f, NULL, 30000)) {
+		fx_stop(&f);
+		return;
+	}
+	CHECK(fx_call(&f, "close_stdout", NULL, &co, &b, 5000));
+	CHECK_EQ_INT(b.code, MCP_CONNECTION_CLOSED);
+	CHECK_STR(b.msg, "connection closed: the server closed its output but "
+	    "is still running; stopping it");
+	CHECK(testutil_wait_count(base, &f.closed, 1, 1000));
+	/* SIGTERM follows 2 s after the close (the loop runs meanwhile). */
+	for (i = 0; i < 100 && mcp_stdio_pid(f.t) > 0; i++)
+		testutil_spin(base, 50);
+	CHECK_EQ_INT(mcp_stdio_pid(f.t), 0);
+	fx_stop(&f);
+}
+
 static void
 never_answers_times_out_and_cancels(void)
 {
@@ -860,6 +890,7 @@ main(int argc, char **argv)
 	TEST(exit_during_call_fails_at_once);
 	TEST(killed_during_call_names_the_signal);
 	TEST(exit_with_stdout_held_open_fails_at_once);
+	TEST(closed_stdout_fails_at_once_and_is_stopped);
 	TEST(never_answers_times_out_and_cancels);
 	TEST(garbage_on_stdout_is_a_warning);
 	TEST(huge_line_is_skipped_in_bounded_memory);
