@@ -431,8 +431,8 @@ common_place_load(sqlite3 *db, const char *datadir, char *err, size_t errlen)
 
 static const char place_city_sql[] =
     "SELECT geonames_id, name, country_code, coalesce(country, "
-    "country_code), coalesce(population, 0), lat, lon, tz, airports "
-    "FROM cities WHERE geonames_id = ?";
+    "country_code), coalesce(population, 0), lat, lon, tz, airports, "
+    "admin1_code FROM cities WHERE geonames_id = ?";
 
 static const char place_airport_sql[] =
     "SELECT a.iata, a.name, a.city, a.country_code, coalesce((SELECT "
@@ -449,6 +449,17 @@ static const char place_extra_sql[] =
     "c3.geonames_id FROM cities c3 WHERE c3.name = e.city AND "
     "c3.country_code = e.country_code ORDER BY c3.population DESC "
     "LIMIT 1) WHERE e.rowid = ?";
+
+/* A US state code from column col ("IL"): two capital letters, or nothing. */
+static void
+place_region(struct common_place *p, sqlite3_stmt *st, int col)
+{
+	const char *a = (const char *)sqlite3_column_text(st, col);
+
+	if (a != NULL && strlen(a) == 2 && isupper((unsigned char)a[0]) &&
+	    isupper((unsigned char)a[1]))
+		memcpy(p->region, a, 3);
+}
 
 /* Fills p from one row; 1 when found, 0 when not, -1 on error. */
 static int
@@ -479,6 +490,8 @@ place_fetch(sqlite3 *db, const char *kind, const char *ref,
 			p->lon = sqlite3_column_double(st, 6);
 			place_copy(p->tz, sizeof p->tz, st, 7);
 			place_copy(p->airports, sizeof p->airports, st, 8);
+			if (strcmp(p->country_code, "US") == 0)
+				place_region(p, st, 9);
 			if ((m = place_metro_by_city(p->geonames_id)) != NULL)
 				snprintf(p->code, sizeof p->code, "%s",
 				    m->code);
@@ -588,7 +601,11 @@ common_place_label(const struct common_place *p, char *buf, size_t len)
 		snprintf(buf, len, "%s, %s, %s", p->name, p->city, p->country);
 		break;
 	default:
-		snprintf(buf, len, "%s, %s", p->name, p->country);
+		if (p->region[0] != '\0')
+			snprintf(buf, len, "%s, %s, %s", p->name, p->region,
+			    p->country);
+		else
+			snprintf(buf, len, "%s, %s", p->name, p->country);
 		break;
 	}
 }
@@ -654,6 +671,11 @@ place_qualifies(const struct common_place *p, const char *qualifier)
 		common_place_fold(p->city, ck, sizeof ck);
 		if (strcmp(ck, qk) == 0)
 			continue;
+		if (p->region[0] != '\0') {
+			common_place_fold(p->region, ck, sizeof ck);
+			if (strcmp(ck, qk) == 0)
+				continue;
+		}
 		return (0);
 	}
 	return (any);

@@ -25,6 +25,7 @@ struct common_place {
 	char		city[128];	/* the city it belongs to (its own name for a city) */
 	char		country_code[4];
 	char		country[64];	/* "Spain"; the code when unknown */
+	char		region[8];	/* a US city's state ("IL"), else "" */
 	double		lat;
 	double		lon;
 	char		tz[48];
@@ -69,12 +70,15 @@ int	 common_place_load(sqlite3 *, const char *datadir, char *err,
 /*
  * Resolves query. Returns a result the caller frees with
  * common_place_result_free, or NULL with err filled on a database error.
- * A "Name, Country" query narrows candidates by country name or code.
+ * A "Name, Country" query narrows candidates by country name or code, or by
+ * a US state code ("Springfield, IL").
  */
 struct common_place_result *common_place_resolve(sqlite3 *, const char *query,
 	     char *err, size_t errlen);
 void	 common_place_result_free(struct common_place_result *);
-/* "Barcelona, Spain", "Zurich Airport (ZRH), Switzerland", "New York (NYC), United States". */
+/* "Barcelona, Spain", "Springfield, IL, United States" (US cities name their
+ * state, the only way to tell them apart), "Zurich Airport (ZRH),
+ * Switzerland", "New York (NYC), United States". */
 void	 common_place_label(const struct common_place *, char *buf,
 	     size_t len);
 

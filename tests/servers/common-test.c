@@ -774,6 +774,29 @@ test_place_tie(void)
 {
 	struct common_place_result *r;
 
+	/* Springfield, MO (167k) and Springfield, MA (154k): a tie whose
+	 * candidates name their states, and a state code chooses. */
+	if ((r = resolve("springfield")) != NULL) {
+		CHECK_EQ_INT(r->status, COMMON_PLACE_AMBIGUOUS);
+		CHECK_CONTAINS(r->message, "Springfield, MO, United States");
+		CHECK_CONTAINS(r->message, "Springfield, IL, United States");
+		common_place_result_free(r);
+	}
+	if ((r = resolve("Springfield, IL")) != NULL) {
+		CHECK_EQ_INT(r->status, COMMON_PLACE_FOUND);
+		CHECK_STR(r->places[0].region, "IL");
+		CHECK(r->places[0].geonames_id == 4250542);
+		common_place_result_free(r);
+	}
+	if ((r = resolve("Springfield, IL, United States")) != NULL) {
+		CHECK_EQ_INT(r->status, COMMON_PLACE_FOUND);
+		CHECK(r->places[0].geonames_id == 4250542);
+		common_place_result_free(r);
+	}
+	if ((r = resolve("Barcelona")) != NULL) {
+		CHECK_STR(r->places[0].region, "");
+		common_place_result_free(r);
+	}
 	/* San Juan, Argentina (447k) and San Juan, Puerto Rico (418k). */
 	if ((r = resolve("san juan")) != NULL) {
 		CHECK_EQ_INT(r->status, COMMON_PLACE_AMBIGUOUS);
