@@ -16,9 +16,11 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # pkg-config name : Debian package that provides it.
 DEP_PKGS := libcjson:libcjson-dev libevent:libevent-dev sqlite3:libsqlite3-dev \
-	libcurl:libcurl4-openssl-dev gmime-3.0:libgmime-3.0-dev
-# Tools the build and the tests need, as Debian packages.
-DEP_TOOLS := pkg-config clang libclang-rt-14-dev
+	libcurl:libcurl4-openssl-dev gmime-3.0:libgmime-3.0-dev \
+	ncursesw:libncurses-dev
+# Tools the build and the tests need, as Debian packages (readline has no
+# .pc file on Debian 12; tmux drives the REPL's tests).
+DEP_TOOLS := pkg-config clang libclang-rt-14-dev libreadline-dev tmux
 PKG_NAMES := $(foreach d,$(DEP_PKGS),$(firstword $(subst :, ,$(d))))
 
 PKG_CFLAGS := $(shell pkg-config --cflags libcjson libevent libcurl 2>/dev/null)
@@ -73,7 +75,13 @@ SERVERS := $(SERVER_NAMES:%=$(BUILD)/tripmcp-%)
 SERVERS_ASAN := $(SERVER_NAMES:%=$(BUILD)/asan/tripmcp-%)
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-PROGRAMS := $(EXAMPLES) $(SERVERS)
+# The tripmcp program: tui/*.c on the library, with ncurses and readline.
+TUI_SRC := $(wildcard tui/*.c)
+TUI_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+TUI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null) -lreadline
+TRIPMCP := $(if $(TUI_SRC),$(BUILD)/tripmcp)
+TRIPMCP_ASAN := $(if $(TUI_SRC),$(BUILD)/asan/tripmcp)
+PROGRAMS := $(EXAMPLES) $(SERVERS) $(TRIPMCP)
 
 .PHONY: all help deps check-deps test test-build bench fuzz run install \
 	uninstall clean
@@ -178,6 +186,14 @@ $(BUILD)/asan/tripmcp-$(1): $$($(1)_SRC:%.c=$(BUILD)/asan/obj/%.o) \
 endef
 $(foreach s,$(SERVER_NAMES),$(eval $(call server_rules,$(s))))
 
+# tripmcp finds the bundled servers beside itself, then in BINDIR.
+$(BUILD)/obj/tui/%.o $(BUILD)/asan/obj/tui/%.o: ALL_CFLAGS += $(TUI_CFLAGS) \
+	-DTRIPMCP_BINDIR='"$(BINDIR)"'
+$(BUILD)/tripmcp: $(TUI_SRC:%.c=$(BUILD)/obj/%.o) $(LIBMCP)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(TUI_LIBS) -o $@
+$(BUILD)/asan/tripmcp: $(TUI_SRC:%.c=$(BUILD)/asan/obj/%.o) $(LIBMCP_ASAN)
+	$(CC) $(SAN) $(LDFLAGS) $^ $(PKG_LIBS) $(TUI_LIBS) -o $@
+
 # Server tests drive the programs (found beside the test's own directory).
 $(BUILD)/tests/servers-%: $(BUILD)/obj/tests/servers/%.o $(SERVERUTIL_OBJ) \
     $(TESTUTIL_OBJ) $(LIBCOMMON) $(LIBMCP) | $(SERVERS)
@@ -211,7 +227,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBMCP)
 # Running ---------------------------------------------------------------------
 
 test-build: check-deps $(LIBMCP) $(PROGRAMS) $(TESTS) $(LIBMCP_ASAN) $(EXAMPLES_ASAN) \
-	$(SERVERS_ASAN) \
+	$(SERVERS_ASAN) $(TRIPMCP_ASAN) \
 	$(TESTS_ASAN) $(SERVERS_TESTS) $(SERVERS_TESTS_ASAN) $(FUZZERS)
 
 test: deps

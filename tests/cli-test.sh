@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# tripmcp's command line (the ASan+UBSan build) on the bundled servers and on
+# configuration files: listings, typed calls, --json, exit statuses, the
+# approval gate without a terminal (refused, --yes for one command, never
+# auto-approved by configuration, grants and their revocation), bad
+# configuration files, a Claude Desktop file as it is, the state files.
+# Every run gets a private XDG_DATA_HOME, XDG_STATE_HOME and XDG_CONFIG_HOME.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+TRIPMCP=$BUILD/asan/tripmcp
+EVERYTHING=$PWD/$BUILD/asan/mcp-example-everything
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export TRIPMCP_TODAY=2024-05-01
+pass=0
+fail=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; shift; for l in "$@"; do echo "  $l"; done; fail=$((fail + 1)); }
+
+# fresh: a new private home for the next runs.
+fresh() {
+	H=$(mktemp -d "$TMP/home.XXXX")
+	export XDG_DATA_HOME=$H/data XDG_STATE_HOME=$H/state XDG_CONFIG_HOME=$H/config
+	export HOME=$H
+	STATE=$XDG_STATE_HOME/tripmcp
+}
+
+# run ARGS...: tripmcp without a terminal; sets OUT, ERR, RC.
+run() {
+	timeout 60 "$TRIPMCP" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+	if grep -qE 'Sanitizer|runtime error' "$TMP/err"; then
+		bad "no sanitizer report from: tripmcp $*" "$(head -20 "$TMP/err")"
+	fi
+}
+
+# expect NAME RC [GREP-OUT [GREP-ERR]]
+expect() {
+	local name=$1 want=$2 o=${3:-} e=${4:-}
+	if [ "$RC" -ne "$want" ]; then
+		bad "$name" "exit $RC, wanted $want" "stdout: ${OUT:0:300}" "stderr: ${ERR:0:400}"
+	elif [ -n "$o" ] && ! grep -qE -- "$o" <<<"$OUT"; then
+		bad "$name" "stdout lacks /$o/" "stdout: ${OUT:0:400}"
+	elif [ -n "$e" ] && ! grep -qE -- "$e" <<<"$ERR"; then
+		bad "$name" "stderr lacks /$e/" "stderr: ${ERR:0:400}"
+	else
+		ok "$name"
+	fi
+}
+
+# pyjson EXPR: evaluate EXPR with d = the JSON on stdout; prints the value.
+pyjson() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
+
+if [ ! -x "$TRIPMCP" ]; then
+	echo "FAIL $TRIPMCP is not built; run make $TRIPMCP"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+fresh
+
+# The program's own options --------------------------------------------------
+run --version
+expect "--version" 0 '^tripmcp [0-9]+\.[0-9]+'
+run --help
+expect "--help lists the commands and exit statuses" 0 'call SERVER/TOOL'
+grep -q '4  declined' <<<"$OUT" && ok "--help documents the exit statuses" ||
+	bad "--help documents the exit statuses" "$OUT"
+for c in servers tools resources read prompts prompt call grants repl; do
+	run "$c" --help
+	expect "$c --help" 0 "^usage: tripmcp .*$c"
+done
+run
+expect "no command: usage" 2 '' 'no command given'
+run frobnicate
+expect "an unknown command: usage" 2 '' "unknown command 'frobnicate'"
+run --frob servers
+expect "an unknown option: usage" 2 '' "unknown option '--frob'"
+run servers extra
+expect "an extra argument: usage" 2 '' "unexpected argument 'extra'"
+run -c
+expect "-c without FILE: usage" 2 '' '-c needs a FILE'
+
+# servers ----------------------------------------------------------------------
+run servers
+expect "servers: the three bundled servers are ready" 0 '^travel +ready'
+n=$(grep -cE '^(travel|weather|calendar) +ready' <<<"$OUT")
+[ "$n" -eq 3 ] && ok "servers: all three listed ready" ||
+	bad "servers: all three listed ready" "$OUT"
+run --json servers
+v=$(pyjson '",".join(s["name"]+"="+s["state"] for s in d)')
+[ "$v" = "travel=ready,weather=ready,calendar=ready" ] &&
+	ok "servers --json parses, three ready" || bad "servers --json parses, three ready" "$v"
+v=$(pyjson 'all(s["tools"] > 0 and s["pid"] > 0 for s in d)')
+[ "$v" = True ] && ok "servers --json: tools and pids" || bad "servers --json: tools and pids" "$v"
+
+# tools, resources, prompts -----------------------------------------------------
+run tools weather
+expect "tools weather" 0 '^weather/checkWeather +\(read-only\)'
+grep -q 'location=string startDate=string endDate=string' <<<"$OUT" &&
+	ok "tools shows the arguments" || bad "tools shows the arguments" "$OUT"
+run tools travel --json
+v=$(pyjson 'sorted(t["name"] for t in d if t["server"]=="travel" and t["name"].startswith("book"))')
+[ "$v" = "['bookFlight', 'bookHotel']" ] && ok "tools --json after the server" ||
+	bad "tools --json after the server" "$v"
+run tools
+grep -qE '^calendar/sendEmail +\(always asks\)' <<<"$OUT" &&
+	ok "tools: sendEmail always asks" || bad "tools: sendEmail always asks" "$OUT"
+run tools nowhere
+expect "tools of an unknown server: usage" 2 '' "unknown server 'nowhere': the servers are travel, weather, calendar"
+run resources --json
+v=$(pyjson '[r["server"] for r in d["resources"] if r["uri"]=="weather://about"]')
+[ "$v" = "['weather']" ] && ok "resources --json" || bad "resources --json" "$v"
+run read calendar://my-calendar/June-2024
+expect "read a calendar period through its template" 0 '"start":"2024-06-01"'
+run read nothing://here
+expect "read a URI no server offers: usage" 2 '' 'no server offers nothing://here'
+run prompts --json
+v=$(pyjson '[a["name"] for p in d if p["name"]=="best-time-to-visit" for a in p["arguments"]]')
+[ "$v" = "['destination']" ] && ok "prompts --json" || bad "prompts --json" "$v"
+run prompt weather/best-time-to-visit destination=Barcelona
+expect "prompt with an argument" 0 'best time to visit Barcelona'
+run prompt weather/best-time-to-visit place=Barcelona
+expect "prompt with an unknown argument: usage" 2 '' "has no argument 'place'; it takes destination"
+
+# call -----------------------------------------------------------------------
+run call weather/checkWeather location=Barcelona startDate=2024-06-15 endDate=2024-06-22
+expect "call weather/checkWeather key=value" 0 '^2024-06-22: '
+grep -q '^Barcelona, Spain, 2024-06-15 to 2024-06-22' <<<"$OUT" &&
+	ok "checkWeather: the guide's Barcelona week" || bad "checkWeather: the guide's Barcelona week" "$OUT"
+run --json call weather/checkWeather '{"location": "Barcelona", "startDate": "2024-06-15", "endDate": "2024-06-22"}'
+v=$(pyjson '(d.get("isError", False), len(d["structuredContent"]["days"]) if "structuredContent" in d else "text" in d["content"][0]["text"] or d["content"][0]["text"].count("2024-06-"))')
+case "$v" in
+"(False, 8)"|"(False, True)"|"(False, 9)") ok "call --json '{json}' parses: 8 days" ;;
+*) bad "call --json '{json}' parses: 8 days" "$v" ;;
+esac
+run call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=two
+expect "an integer argument that is not: usage" 2 '' 'guests=two must be an integer'
+run call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2 maxPrice=250 minStars=4 --json
+v=$(pyjson 'd.get("isError", False)')
+[ "$RC" -eq 0 ] && [ "$v" = False ] && ok "typed integer and number arguments reach the server" ||
+	bad "typed integer and number arguments reach the server" "rc $RC" "$v" "$ERR"
+run call weather/checkWeather location=Barcelona
+expect "a missing required argument: usage" 2 '' "needs the argument 'startDate'"
+run call weather/checkWeather locaton=Barcelona
+expect "an unknown argument: usage" 2 '' "has no argument 'locaton'; it takes location"
+run call weather/checkWeather '{"location": '
+expect "bad JSON arguments: usage" 2 '' 'not valid JSON'
+run call weather/checkWeather location=a location=b
+expect "an argument given twice: usage" 2 '' 'given twice'
+run call weather/forecast location=Barcelona
+expect "an unknown tool: usage" 2 '' 'unknown tool weather/forecast'
+run call nowhere/tool
+expect "an unknown server: usage" 2 '' "unknown server 'nowhere'"
+run call checkWeather
+expect "a tool without its server: usage" 2 '' 'SERVER/TOOL'
+run call weather/checkWeather location=Barcelona startDate=2024-06-22 endDate=2024-06-15
+expect "a tool error exits 1" 1 '' 'the tool reported an error'
+
+# The approval gate without a terminal ---------------------------------------
+outbox=$XDG_DATA_HOME/tripmcp/outbox/new
+run call calendar/sendEmail to=me@example.com subject=Barcelona body=Hello
+expect "sendEmail without a terminal nor --yes is declined" 4 '' 'no terminal to ask on; nothing was sent.*--yes'
+[ -z "$(ls -A "$outbox" 2>/dev/null)" ] && ok "declined: the outbox stays empty" ||
+	bad "declined: the outbox stays empty" "$(ls "$outbox")"
+grep -q '"tool":"sendEmail".*"decision":"deny","by":"no terminal"' "$STATE/audit.log" 2>/dev/null &&
+	ok "the refusal is in the audit log" || bad "the refusal is in the audit log" "$(cat "$STATE/audit.log" 2>&1)"
+run --yes call calendar/sendEmail to=me@example.com subject=Barcelona body=Hello
+expect "sendEmail with --yes runs" 0 'written to the outbox'
+[ "$(ls -A "$outbox" | wc -l)" -eq 1 ] && ok "--yes: one message in the outbox" ||
+	bad "--yes: one message in the outbox" "$(ls "$outbox")"
+grep -q '"tool":"sendEmail","arguments":{"to":"me@example.com","subject":"Barcelona","body":"Hello"},"decision":"once","by":"--yes"' "$STATE/audit.log" &&
+	ok "the --yes approval and its exact arguments are audited" ||
+	bad "the --yes approval and its exact arguments are audited" "$(cat "$STATE/audit.log")"
+run call calendar/sendEmail to=me@example.com subject=Again body=Hello
+expect "--yes approved one command only: the next is declined" 4
+[ "$(ls -A "$outbox" | wc -l)" -eq 1 ] && ok "still one message" || bad "still one message" "$(ls "$outbox")"
+run call --yes travel/cancelBooking confirmation=NOPE-1
+[ "$RC" -ne 4 ] && ok "--yes after the command's name approves too" ||
+	bad "--yes after the command's name approves too" "$ERR"
+
+# A configuration cannot auto-approve an email, nor a grant allow it.
+cat >"$TMP/auto.json" <<EOF
+{"mcpServers": {"calendar": {"command": "$PWD/$BUILD/asan/tripmcp-calendar",
+  "tripmcp": {"approve": {"sendEmail": "auto", "*": "auto"}}}}}
+EOF
+mkdir -p "$STATE"
+cat >"$STATE/grants.json" <<EOF
+{"version": 1, "grants": [{"server": "calendar", "tool": "sendEmail"},
+  {"server": "calendar", "tool": "createCalendarEvent"}]}
+EOF
+run -c "$TMP/auto.json" call calendar/sendEmail to=me@example.com subject=Auto body=Hello
+expect "config \"auto\" and a grant cannot approve sendEmail" 4 '' 'sendEmail always asks'
+[ "$(ls -A "$outbox" | wc -l)" -eq 1 ] && ok "auto: nothing written" || bad "auto: nothing written" "$(ls "$outbox")"
+
+# Grants: a granted tool runs unasked; revoked, it asks again.
+run grants
+expect "grants lists the stored grants" 0 '^calendar/createCalendarEvent +always'
+run call calendar/createCalendarEvent calendar=my-calendar title=Flight startDate=2024-06-15 endDate=2024-06-15 description=BCN reminders='[]'
+expect "a granted tool runs without a terminal" 0
+run grants revoke calendar/createCalendarEvent
+expect "grants revoke" 0 'revoked calendar/createCalendarEvent'
+run --json grants
+v=$(pyjson '[g["tool"] for g in d]')
+[ "$v" = "['sendEmail']" ] && ok "the revoked grant is gone from grants.json" ||
+	bad "the revoked grant is gone from grants.json" "$v"
+run call calendar/createCalendarEvent calendar=my-calendar title=Hotel startDate=2024-06-15 endDate=2024-06-15 description=BCN reminders='[]'
+expect "revoked: the tool asks again (declined without a terminal)" 4 '' 'createCalendarEvent needs approval'
+run grants revoke calendar/createCalendarEvent
+expect "revoking a grant that is not there: usage" 2 '' 'no grant for calendar/createCalendarEvent'
+echo '{"grants": [{"server": 1}]}' >"$STATE/grants.json"
+run grants
+expect "a damaged grants.json is named, not used" 2 '' 'grants.json is damaged'
+rm -f "$STATE/grants.json"
+
+# The event stream: --verbose and the session log.
+run --verbose call weather/getSeasonalInfo location=Barcelona
+expect "--verbose prints the event stream" 0 '' 'weather: ready'
+grep -qE 'call [0-9]+: tools/call weather/getSeasonalInfo \{"location":"Barcelona"\}' <<<"$ERR" &&
+	ok "--verbose shows the call with its arguments" || bad "--verbose shows the call with its arguments" "$ERR"
+grep -qE 'tools/call weather/getSeasonalInfo done in [0-9]+ ms' "$STATE/session.log" &&
+	ok "the session log has the call's end" || bad "the session log has the call's end" "$(tail -5 "$STATE/session.log")"
+
+# Configuration files ----------------------------------------------------------
+fresh
+printf '{\n  "mcpServers": {\n    "weather": {"command": "%s"},\n    "b": {"command": "x",\n      "args": [1]}\n  }\n}\n' \
+    "$PWD/$BUILD/asan/tripmcp-weather" >"$TMP/bad.json"
+run -c "$TMP/bad.json" servers
+expect "a bad config: its position" 2 '' 'bad.json:5:16: mcpServers.b.args\[0\]: expected a string'
+[ ! -e "$XDG_DATA_HOME/tripmcp/weather.db" ] && ok "a bad config starts nothing" ||
+	bad "a bad config starts nothing" "$(ls "$XDG_DATA_HOME/tripmcp")"
+printf '{"mcpServers": {"a": {"command": "x"},}}' >"$XDG_CONFIG_HOME.json"
+mkdir -p "$XDG_CONFIG_HOME/tripmcp"
+printf '{"mcpServers": {"a": {"command": "x"},}}' >"$XDG_CONFIG_HOME/tripmcp/config.json"
+run servers
+expect "the user's config.json is read (and its error placed)" 2 '' 'config.json:1:39: expected a string key'
+rm -rf "$XDG_CONFIG_HOME/tripmcp"
+
+cat >"$TMP/claude_desktop_config.json" <<EOF
+{
+  "globalShortcut": "Ctrl+Space",
+  "mcpServers": {
+    "everything": {
+      "command": "$EVERYTHING",
+      "args": [],
+      "env": {"EXAMPLE": "\${TRIPMCP_TODAY}"}
+    }
+  },
+  "preferences": {"menuBarEnabled": false}
+}
+EOF
+run -c "$TMP/claude_desktop_config.json" servers
+expect "a Claude Desktop config as it is" 0 '^everything +ready +[0-9]+'
+run -c "$TMP/claude_desktop_config.json" call everything/test_simple_text
+expect "a call to a third-party-style server" 0 'simple text|text'
+run -c "$TMP/claude_desktop_config.json" call everything/test_error_handling --yes
+expect "its tool error exits 1" 1
+
+cat >"$TMP/down.json" <<EOF
+{"mcpServers": {"gone": {"command": "$TMP/no-such-server"},
+  "weather": {"command": "$PWD/$BUILD/asan/tripmcp-weather"}}}
+EOF
+run -c "$TMP/down.json" servers
+expect "servers: one that cannot start exits 3" 3 '^gone +failed'
+run -c "$TMP/down.json" call gone/anything
+expect "a call to a server that is down exits 3" 3 '' "server 'gone' is failed"
+run -c "$TMP/down.json" call weather/getSeasonalInfo location=Barcelona
+expect "the other server still answers" 0 'Barcelona'
+
+# Bundled servers missing: say which and how to build them.
+mkdir -p "$TMP/alone"
+cp "$TRIPMCP" "$TMP/alone/tripmcp"
+if [ ! -e /usr/local/bin/tripmcp-travel ]; then
+	timeout 30 "$TMP/alone/tripmcp" servers </dev/null >"$TMP/out" 2>"$TMP/err"
+	RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+	expect "no bundled server: which, and how to build them" 3 '' \
+	    'cannot start the bundled servers tripmcp-travel, tripmcp-weather, tripmcp-calendar.*make'
+else
+	ok "no bundled server (skipped: installed in /usr/local/bin)"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

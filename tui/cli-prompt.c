@@ -1,0 +1,151 @@
+/*
+ * tripmcp prompt SERVER/NAME key=value...: prompts/get, the messages printed
+ * with their roles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp/json.h"
+#include "tui/cli.h"
+
+static void
+prompt_done(void *arg, const struct mcp_response *r)
+{
+	struct tui_cli *cli = arg;
+	const cJSON *msgs, *m, *role;
+
+	cli->call = 0;
+	if (r->code != 0) {
+		tui_cli_fail_response(cli, r);
+		return;
+	}
+	if (cli->json) {
+		tui_cli_print_json(r->result);
+		tui_cli_done(cli, TUI_CLI_OK);
+		return;
+	}
+	msgs = cJSON_GetObjectItemCaseSensitive(r->result, "messages");
+	cJSON_ArrayForEach(m, msgs) {
+		role = cJSON_GetObjectItemCaseSensitive(m, "role");
+		char *ro = tui_cli_clean(cJSON_IsString(role) ?
+		    role->valuestring : "?", false);
+
+		printf("[%s]\n", ro);
+		free(ro);
+		tui_cli_print_content(stdout,
+		    cJSON_GetObjectItemCaseSensitive(m, "content"));
+	}
+	tui_cli_done(cli, TUI_CLI_OK);
+}
+
+static void
+prompt_go(struct tui_cli *cli)
+{
+	const char *q = cli->args[0];
+	const cJSON *prompt;
+	cJSON *args;
+	char err[512];
+
+	if (!tui_cli_check_ready(cli, cli->target))
+		return;
+	if ((prompt = tui_cli_find_item(cli->host, MCP_HOST_PROMPTS, q)) ==
+	    NULL) {
+		char *c = tui_cli_clean(q, false);
+
+		tui_cli_usage(cli, "unknown prompt %s: server '%s' has no "
+		    "prompt of that name ('tripmcp prompts' lists them)", c,
+		    cli->target);
+		free(c);
+		return;
+	}
+	args = tui_cli_args_prompt(prompt, q, cli->nargs - 1, cli->args + 1,
+	    err, sizeof err);
+	if (args == NULL) {
+		tui_cli_usage(cli, "%s", err);
+		return;
+	}
+	cli->call = mcp_host_get_prompt(cli->host, q, args, prompt_done, cli);
+}
+
+static void
+prompt_run(struct tui_cli *cli, int nargs, char **args)
+{
+	const char *slash = strchr(args[0], '/');
+
+	(void)nargs;
+	if (slash == NULL) {
+		char *c = tui_cli_clean(args[0], false);
+
+		tui_cli_usage(cli, "name the prompt as SERVER/NAME, not '%s' "
+		    "('tripmcp prompts' lists them)", c);
+		free(c);
+		return;
+	}
+	if (!tui_cli_check_server(cli, args[0], (size_t)(slash - args[0])))
+		return;
+	snprintf(cli->target, sizeof cli->target, "%.*s",
+	    (int)(slash - args[0]), args[0]);
+	tui_cli_wait_server(cli, cli->target, prompt_go);
+}
+
+/* Completion: SERVER/NAME, then its argument names as "name=". */
+static char **
+prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
+{
+	const cJSON *p, *name, *a;
+	const char *server;
+	size_t i, n = 0, len = strlen(text), np;
+	char **out;
+
+	if (cli->host == NULL)
+		return NULL;
+	np = mcp_host_count(cli->host, MCP_HOST_PROMPTS);
+	if (word == 0) {
+		out = mcp_xcalloc(np + 1, sizeof *out);
+		for (i = 0; i < np; i++) {
+			p = mcp_host_item(cli->host, MCP_HOST_PROMPTS, i,
+			    &server);
+			name = cJSON_GetObjectItemCaseSensitive(p, "name");
+			if (!cJSON_IsString(name))
+				continue;
+			char *q = mcp_xprintf("%s/%s", server,
+			    name->valuestring);
+
+			if (strncmp(q, text, len) == 0)
+				out[n++] = q;
+			else
+				free(q);
+		}
+		return out;
+	}
+	p = tui_cli_find_item(cli->host, MCP_HOST_PROMPTS, words[0]);
+	if (p == NULL || strchr(text, '=') != NULL)
+		return NULL;
+	out = mcp_xcalloc((size_t)cJSON_GetArraySize(
+	    cJSON_GetObjectItemCaseSensitive(p, "arguments")) + 1, sizeof *out);
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p,
+	    "arguments")) {
+		name = cJSON_GetObjectItemCaseSensitive(a, "name");
+		if (cJSON_IsString(name) &&
+		    strncmp(name->valuestring, text, len) == 0)
+			out[n++] = mcp_xprintf("%s=", name->valuestring);
+	}
+	return out;
+}
+
+const struct tui_cli_cmd tui_cli_prompt = {
+	.name = "prompt",
+	.synopsis = "SERVER/NAME [key=value...]",
+	.summary = "get a prompt with its arguments filled in",
+	.help =
+	    "Gets the prompt NAME of SERVER with the arguments given as key=value\n"
+	    "words (prompt arguments are strings) and prints its messages, each\n"
+	    "after its role. An argument the prompt does not declare, or a missing\n"
+	    "required one, exits 2 and names the arguments it takes.\n",
+	.min_args = 1,
+	.max_args = -1,
+	.needs_host = true,
+	.run = prompt_run,
+	.complete = prompt_complete,
+};
