@@ -131,6 +131,9 @@ expect "prompt with an unknown argument: usage" 2 '' "has no argument 'place'; i
 # call -----------------------------------------------------------------------
 run call weather/checkWeather location=Barcelona startDate=2024-06-15 endDate=2024-06-22
 expect "call weather/checkWeather key=value" 0 '^2024-06-22: '
+grep -q '"tool":"checkWeather".*"decision":"once","by":"policy","reason":".*read-only' "$STATE/audit.log" 2>/dev/null &&
+	ok "a read-only call run by the gate's policy is audited" ||
+	bad "a read-only call run by the gate's policy is audited" "$(cat "$STATE/audit.log" 2>&1)"
 grep -q '^Barcelona, Spain, 2024-06-15 to 2024-06-22' <<<"$OUT" &&
 	ok "checkWeather: the guide's Barcelona week" || bad "checkWeather: the guide's Barcelona week" "$OUT"
 run --json call weather/checkWeather '{"location": "Barcelona", "startDate": "2024-06-15", "endDate": "2024-06-22"}'

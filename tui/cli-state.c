@@ -330,6 +330,9 @@ tui_cli_state_audit(struct tui_cli *cli, const struct mcp_host_request *req,
 
 /* The event stream */
 
+static const char *const state_decisions[] = { "denied", "approved once",
+    "approved for the session", "approved always" };
+
 static const char *
 state_level_name(enum mcp_log_level l)
 {
@@ -409,9 +412,20 @@ state_event_text(struct tui_cli *cli, const struct mcp_host_event *ev)
 		free(a);
 		free(b);
 		break;
-	default:
-		text = mcp_xprintf("%s: event %d", ev->server != NULL ?
-		    ev->server : "host", (int)ev->kind);
+	case MCP_HOST_EV_UPDATED:
+		a = tui_cli_clean(ev->uri != NULL ? ev->uri : "", false);
+		text = mcp_xprintf("%s: updated %s", ev->server, a);
+		free(a);
+		break;
+	case MCP_HOST_EV_DECISION:
+		a = tui_cli_clean(ev->tool != NULL ? ev->tool : "", false);
+		b = tui_cli_clean(ev->reason != NULL ? ev->reason : "", false);
+		text = mcp_xprintf("call %llu: %s/%s %s by %s%s%s",
+		    (unsigned long long)ev->call, ev->server, a,
+		    state_decisions[ev->decision], ev->asked ? "the user" :
+		    "policy", b[0] != '\0' ? ": " : "", b);
+		free(a);
+		free(b);
 		break;
 	}
 	return text != NULL ? text : mcp_xstrdup("event");
@@ -461,6 +475,20 @@ tui_cli_state_event(void *arg, const struct mcp_host_event *ev)
 	}
 	state_session(cli, text);
 	free(text);
+	/* What the user answered is audited where it is asked (with who
+	 * answered); what the policy decided alone is audited here. */
+	if (ev->kind == MCP_HOST_EV_DECISION && !ev->asked) {
+		static const char *const names[] = { "deny", "once", "session",
+		    "always" };
+		struct mcp_host_request req = { 0 };
+
+		req.call = ev->call;
+		req.server = ev->server;
+		req.tool = ev->tool;
+		req.arguments = ev->arguments != NULL ? ev->arguments : "{}";
+		req.reason = ev->reason;
+		tui_cli_state_audit(cli, &req, names[ev->decision], "policy");
+	}
 }
 
 void
