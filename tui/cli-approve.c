@@ -156,8 +156,6 @@ approve_line(struct tui_cli *cli, char *line)
 	free(line);
 	a = approve_pop(cli);
 	cli->asking = false;
-	if (d == MCP_HOST_DENY)
-		cli->declined_told = true;
 	approve_answer(cli, a, d, "user");
 	approve_free(a);
 	if (cli->asks != NULL)

@@ -94,7 +94,7 @@ static char **
 prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
 {
 	const cJSON *p, *name, *a;
-	const char *server;
+	const char *server, *eq;
 	size_t i, n = 0, len = strlen(text), np;
 	char **out;
 
@@ -120,8 +120,22 @@ prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
 		return out;
 	}
 	p = tui_cli_find_item(cli->host, MCP_HOST_PROMPTS, words[0]);
-	if (p == NULL || strchr(text, '=') != NULL)
+	if (p == NULL)
 		return NULL;
+	if ((eq = strchr(text, '=')) != NULL) {
+		/* A value: the server completes it (completion/complete). */
+		char *sname = mcp_xstrndup(words[0], strcspn(words[0], "/"));
+		char *arg = mcp_xstrndup(text, (size_t)(eq - text));
+		char *prefix = mcp_xstrndup(text, (size_t)(eq + 1 - text));
+
+		name = cJSON_GetObjectItemCaseSensitive(p, "name");
+		out = tui_cli_repl_remote(cli, sname, "ref/prompt",
+		    name->valuestring, arg, eq + 1, prefix);
+		free(sname);
+		free(arg);
+		free(prefix);
+		return out;
+	}
 	out = mcp_xcalloc((size_t)cJSON_GetArraySize(
 	    cJSON_GetObjectItemCaseSensitive(p, "arguments")) + 1, sizeof *out);
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p,

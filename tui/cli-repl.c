@@ -6,14 +6,17 @@
  * and tool names, argument names and values, resource URIs and prompt
  * arguments. The servers stay up between commands.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "mcp/client.h"
 #include "mcp/json.h"
 #include "tui/cli.h"
 
@@ -26,6 +29,10 @@ struct tui_cli_repl {
 	int nwords;
 	char **cands;		/* for the completion generator */
 	size_t cand_next;
+	/* completion/complete: the last question and its answer. */
+	char *remote_key;	/* "server\nref\narg\nvalue" */
+	cJSON *remote_values;	/* the answer's values, or NULL (waiting) */
+	bool remote_waiting;
 };
 
 static struct tui_cli *repl_cli;	/* readline's completer has no arg */
@@ -193,13 +200,92 @@ void
 tui_cli_repl_next(struct tui_cli *cli)
 {
 	if (cli->repl == NULL || !cli->in_repl || cli->running ||
-	    cli->asking || cli->asks != NULL)
+	    cli->asking || cli->asks != NULL || cli->rl_installed)
 		return;
 	fflush(stdout);
 	tui_cli_input_start(cli, "tripmcp> ", repl_line);
 }
 
 /* Completion */
+
+static void
+repl_remote_done(void *arg, const struct mcp_response *r)
+{
+	struct tui_cli *cli = arg;
+	struct tui_cli_repl *rp = cli->repl;
+	const cJSON *values;
+
+	if (rp == NULL)		/* the REPL is gone (the host is being freed) */
+		return;
+	rp->remote_waiting = false;
+	values = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(r->result, "completion"),
+	    "values");
+	cJSON_Delete(rp->remote_values);
+	rp->remote_values = cJSON_Duplicate(r->code == 0 &&
+	    cJSON_IsArray(values) ? values : NULL, 1);
+	if (rp->remote_values == NULL &&
+	    (rp->remote_values = cJSON_CreateArray()) == NULL)
+		abort();
+	/* Tab again now that the answer is here, if the user still waits at
+	 * the same prompt. */
+	if (cli->rl_installed && cli->in_repl && !cli->running &&
+	    !cli->asking) {
+		/* As Tab would, listing the choices when there are several. */
+		rl_complete_internal('!');
+		rl_redisplay();
+	}
+}
+
+char **
+tui_cli_repl_remote(struct tui_cli *cli, const char *server,
+    const char *ref_type, const char *ref, const char *arg, const char *value,
+    const char *prefix)
+{
+	struct tui_cli_repl *rp = cli->repl;
+	struct mcp_client *client;
+	const cJSON *v;
+	char *key, **out;
+	size_t n = 0, len = strlen(value), klen;
+
+	if (rp == NULL || cli->host == NULL)
+		return NULL;
+	key = mcp_xprintf("%s\n%s\n%s\n%s", server, ref, arg, value);
+	klen = strlen(key) - len;
+	/* The answer to this question, or to one the value extends (filtered
+	 * here, without asking again). */
+	if (rp->remote_key != NULL && strncmp(rp->remote_key, key, klen) == 0 &&
+	    strncmp(rp->remote_key + klen, value,
+	    strlen(rp->remote_key + klen)) == 0 &&
+	    (rp->remote_values != NULL || strcmp(rp->remote_key, key) == 0)) {
+		free(key);
+		if (rp->remote_values == NULL)
+			return NULL;	/* still waiting */
+		out = mcp_xcalloc((size_t)cJSON_GetArraySize(
+		    rp->remote_values) + 1, sizeof *out);
+		cJSON_ArrayForEach(v, rp->remote_values) {
+			if (cJSON_IsString(v) &&
+			    strncmp(v->valuestring, value, len) == 0)
+				out[n++] = mcp_xprintf("%s%s", prefix,
+				    v->valuestring);
+		}
+		return out;
+	}
+	if (rp->remote_waiting ||
+	    (client = mcp_host_client(cli->host, server)) == NULL ||
+	    !mcp_client_server_can(client, "completions")) {
+		free(key);
+		return NULL;
+	}
+	free(rp->remote_key);
+	rp->remote_key = key;
+	cJSON_Delete(rp->remote_values);
+	rp->remote_values = NULL;
+	rp->remote_waiting = true;
+	mcp_client_complete(client, ref_type, ref, arg, value, NULL,
+	    repl_remote_done, cli);
+	return NULL;
+}
 
 static char *
 repl_generator(const char *text, int state)
@@ -214,13 +300,53 @@ repl_generator(const char *text, int state)
 	return mcp_xstrdup(r->cands[r->cand_next++]);
 }
 
+/* Words may hold spaces escaped with a backslash (as completion writes
+ * them): readline must not break a word there. */
+static int
+repl_quoted(char *line, int i)
+{
+	int n = 0;
+
+	while (i - n - 1 >= 0 && line[i - n - 1] == '\\')
+		n++;
+	return n % 2 == 1;
+}
+
+static char *
+repl_unescape(const char *s)
+{
+	char *out = mcp_xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *
+repl_escape(const char *s)
+{
+	char *out = mcp_xmalloc(strlen(s) * 2 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (strchr(" \t'\"\\", *s) != NULL)
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
 static char **
-repl_complete(const char *text, int start, int end)
+repl_complete(const char *raw, int start, int end)
 {
 	struct tui_cli *cli = repl_cli;
 	struct tui_cli_repl *r = cli->repl;
 	char *before = mcp_xstrndup(rl_line_buffer, (size_t)start), *tok, *save;
-	char *words[REPL_MAX_WORDS];
+	char *words[REPL_MAX_WORDS], *text = repl_unescape(raw), *e;
 	int n = 0, i;
 	size_t k = 0, len = strlen(text);
 	const struct tui_cli_cmd *c;
@@ -254,8 +380,14 @@ repl_complete(const char *text, int start, int end)
 	} else if ((c = tui_cli_find(words[0])) != NULL && c->complete != NULL)
 		r->cands = c->complete(cli, n - 1, words + 1, text);
 	free(before);
+	free(text);
 	if (r->cands == NULL || r->cands[0] == NULL)
 		return NULL;
+	for (k = 0; r->cands[k] != NULL; k++) {
+		e = repl_escape(r->cands[k]);
+		free(r->cands[k]);
+		r->cands[k] = e;
+	}
 	/* "name=", "server/" and URI prefixes continue: no space after. */
 	for (k = 0; r->cands[k] != NULL; k++) {
 		size_t l = strlen(r->cands[k]);
@@ -263,7 +395,7 @@ repl_complete(const char *text, int start, int end)
 		if (l > 0 && strchr("=/:", r->cands[k][l - 1]) != NULL)
 			rl_completion_suppress_append = 1;
 	}
-	matches = rl_completion_matches(text, repl_generator);
+	matches = rl_completion_matches(raw, repl_generator);
 	return matches;
 }
 
@@ -283,11 +415,18 @@ repl_run(struct tui_cli *cli, int nargs, char **args)
 	rl_attempted_completion_function = repl_complete;
 	rl_completer_word_break_characters = (char *)" \t";
 	rl_completer_quote_characters = "'\"";
+	rl_char_is_quoted_p = repl_quoted;
 	using_history();
 	stifle_history(REPL_HISTORY);
 	r->history = tui_cli_state_path(cli, "history");
-	if (r->history != NULL)
+	if (r->history != NULL) {
+		/* append_history needs the file to exist. */
+		int fd = open(r->history, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
 		read_history(r->history);
+	}
 	printf("tripmcp %s: commands as on the command line; 'help' lists them, "
 	    "Tab completes, 'quit' or Ctrl-D leaves\n", TUI_CLI_VERSION);
 	tui_cli_repl_next(cli);
@@ -305,6 +444,8 @@ tui_cli_repl_free(struct tui_cli *cli)
 	clear_history();
 	repl_words_free(r);
 	repl_cands_free(r);
+	free(r->remote_key);
+	cJSON_Delete(r->remote_values);
 	free(r->history);
 	free(r);
 	cli->repl = NULL;

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# tripmcp repl (the ASan+UBSan build) driven through a pseudo-terminal: tmux
+# on a private socket (-L, -f /dev/null) types keys and reads the screen.
+# Tab completion of a tool name, an argument name and a prompt argument's
+# value (asked of the server with completion/complete), a call, approvals
+# asked at the terminal (always, then revoked and asked again; an email only
+# once or deny), persistent history.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+TRIPMCP=$PWD/$BUILD/asan/tripmcp
+pass=0
+fail=0
+TMP=$(mktemp -d)
+SOCK=tripmcp-cli-repl-$$-0
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'for s in 1 2; do tmux -L tripmcp-cli-repl-$$-$s kill-server 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+ok() { echo "PASS repl: $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL repl: $1"; shift; for l in "$@"; do echo "  $l"; done; fail=$((fail + 1)); }
+
+if ! command -v tmux >/dev/null; then
+	echo "FAIL repl: tmux is not installed (make deps installs it)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -x "$TRIPMCP" ]; then
+	echo "FAIL repl: $TRIPMCP is not built"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+H=$TMP/home
+mkdir -p "$H" "$TMP/asan"
+cat >"$TMP/env.sh" <<EOF
+export HOME=$H XDG_DATA_HOME=$H/data XDG_STATE_HOME=$H/state XDG_CONFIG_HOME=$H/config
+export TRIPMCP_TODAY=2024-05-01 TERM=xterm
+export ASAN_OPTIONS=detect_leaks=1:log_path=$TMP/asan/report
+export UBSAN_OPTIONS=print_stacktrace=1:log_path=$TMP/asan/report
+EOF
+STATE=$H/state/tripmcp
+
+screen() { tm capture-pane -p -J -S -300 2>/dev/null; }
+
+# wait_for REGEX [SECONDS]: until the screen shows it.
+wait_for() {
+	local i
+	for i in $(seq 1 $((${2:-15} * 10))); do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# check NAME REGEX [SECONDS]
+check() {
+	if wait_for "$2" "${3:-15}"; then
+		ok "$1"
+	else
+		bad "$1" "the screen lacks /$2/:" "$(screen | grep -v '^$' | tail -15)"
+	fi
+}
+
+nstart=0
+start() {	# each session on its own socket: no race with the last one's end
+	tm kill-server 2>/dev/null
+	nstart=$((nstart + 1))
+	SOCK=tripmcp-cli-repl-$$-$nstart
+	tm new-session -d -x 160 -y 50 \
+	    "bash --norc --noprofile -c '. $TMP/env.sh; $TRIPMCP repl; echo EXITED \$?; sleep 60'"
+	wait_for '^tripmcp> ' 20
+}
+
+start || bad "the REPL shows its prompt" "$(screen)"
+tm send-keys 'servers' Enter
+check "servers in the REPL: all three ready" '^calendar +ready'
+
+# A tool name, then an argument name, completed; the call runs.
+tm send-keys 'call weather/checkW' Tab
+check "Tab completes a tool name" '^tripmcp> call weather/checkWeather $'
+tm send-keys 'loc' Tab
+check "Tab completes an argument name" '^tripmcp> call weather/checkWeather location=$'
+tm send-keys 'Barcelona startDate=2024-06-15 endDate=2024-06-22' Enter
+check "the completed call runs" '^2024-06-22: '
+check "and the prompt comes back" '^tripmcp> $'
+
+# A prompt argument's value from the server (completion/complete).
+tm send-keys 'prompt weather/best' Tab
+check "Tab completes a prompt name" '^tripmcp> prompt weather/best-time-to-visit $'
+tm send-keys 'destination=Barcel' Tab
+check "the server's completions: the common part, then the choices" \
+    'destination=Barcelona,\\ Venezuela'
+check "the common part is inserted" '^tripmcp> prompt weather/best-time-to-visit destination=Barcelona,\\ $'
+tm send-keys 'S' Tab
+check "a value completed from the server's answer" 'destination=Barcelona,\\ Spain $'
+tm send-keys Enter
+check "the prompt runs with the completed value" 'best time to visit Barcelona, Spain\?'
+
+# Approval at the terminal: the exact call, answered "always".
+tm send-keys 'call calendar/createCalendarEvent calendar=my-calendar title=Flight startDate=2024-06-15 endDate=2024-06-15 description=BCN reminders=[]' Enter
+check "the approval shows the server" '^  server     calendar$'
+check "the approval shows the exact JSON arguments" \
+    '^  arguments  \{"calendar":"my-calendar","title":"Flight","startDate":"2024-06-15","endDate":"2024-06-15","description":"BCN","reminders":\[\]\}$'
+check "the approval asks once/session/always/deny" 'approve\? \[o\]nce, \[s\]ession, \[a\]lways, \[d\]eny: $'
+tm send-keys 'a' Enter
+check "approved always: the call runs" '^Created "Flight" in my-calendar'
+v=$(python3 -c 'import json,sys; print([(g["server"], g["tool"]) for g in json.load(open(sys.argv[1]))["grants"]])' "$STATE/grants.json" 2>&1)
+[ "$v" = "[('calendar', 'createCalendarEvent')]" ] &&
+    ok "the always grant is kept in grants.json" ||
+    bad "the always grant is kept in grants.json" "$(cat "$STATE/grants.json" 2>&1)"
+grep -q '"tool":"createCalendarEvent".*"decision":"always","by":"user"' "$STATE/audit.log" &&
+    ok "the answer is in the audit log" || bad "the answer is in the audit log" "$(cat "$STATE/audit.log")"
+tm send-keys 'call calendar/createCalendarEvent calendar=my-calendar title=Hotel startDate=2024-06-16 endDate=2024-06-16 description=BCN reminders=[]' Enter
+check "granted: the next call runs unasked" '^Created "Hotel" in my-calendar'
+n=$(screen | grep -c 'approve? ')
+[ "$n" -eq 1 ] && ok "asked only once" || bad "asked only once" "$n questions"
+
+# Revoked: asked again, and a denial sends nothing.
+tm send-keys 'grants revoke calendar/create' Tab
+check "Tab completes a grant" '^tripmcp> grants revoke calendar/createCalendarEvent $'
+tm send-keys Enter
+check "revoked" '^revoked calendar/createCalendarEvent: its next call asks again$'
+tm send-keys 'call calendar/createCalendarEvent calendar=my-calendar title=Museum startDate=2024-06-17 endDate=2024-06-17 description=BCN reminders=[]' Enter
+check "a revoked grant asks again" '"title":"Museum"'
+tm send-keys 'd' Enter
+check "denied: nothing was sent" 'calendar/createCalendarEvent: declined; nothing was sent'
+screen | grep -q 'Created "Museum"' && bad "the denied event was not created" ||
+    ok "the denied event was not created"
+
+# An email can only be approved once at a time.
+tm send-keys 'call calendar/sendEmail to=me@example.com subject=Trip body=Hi' Enter
+check "sendEmail offers only once or deny" 'approve\? \[o\]nce, \[d\]eny: $'
+tm send-keys 'a' Enter
+check "always is not an answer for an email" 'answer o \(once\) or d \(deny\)'
+tm send-keys 'd' Enter
+check "the email is declined" 'calendar/sendEmail: declined; nothing was sent'
+[ -z "$(ls -A "$H/data/tripmcp/outbox/new" 2>/dev/null)" ] && ok "the outbox stays empty" ||
+    bad "the outbox stays empty" "$(ls "$H/data/tripmcp/outbox/new")"
+
+tm send-keys 'quit' Enter
+check "quit leaves with status 0" '^EXITED 0$'
+grep -q '^prompt weather/best-time-to-visit destination=Barcelona,\\ Spain *$' "$STATE/history" &&
+    ok "history is kept" || bad "history is kept" "$(cat "$STATE/history" 2>&1)"
+
+# History comes back in a new session.
+start || bad "the REPL starts again" "$(screen)"
+tm send-keys Up
+check "Up recalls the last session's command" '^tripmcp> quit$'
+tm send-keys C-u C-d
+check "Ctrl-D leaves" '^EXITED 0$'
+
+if [ -n "$(ls -A "$TMP/asan")" ]; then
+	bad "no sanitizer report" "$(cat "$TMP"/asan/* | head -30)"
+else
+	ok "no sanitizer report"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
