@@ -62,13 +62,14 @@ check() {
 }
 
 nstart=0
+# start [COMMAND]: tripmcp (default: its REPL) on a new terminal.
 start() {	# each session on its own socket: no race with the last one's end
 	tm kill-server 2>/dev/null
 	nstart=$((nstart + 1))
 	SOCK=tripmcp-cli-repl-$$-$nstart
 	tm new-session -d -x 160 -y 50 \
-	    "bash --norc --noprofile -c '. $TMP/env.sh; $TRIPMCP repl; echo EXITED \$?; sleep 60'"
-	wait_for '^tripmcp> ' 20
+	    "bash --norc --noprofile -c '. $TMP/env.sh; ${1:-$TRIPMCP repl}; echo EXITED \$?; sleep 60'"
+	[ -n "${1:-}" ] || wait_for '^tripmcp> ' 20
 }
 
 start || bad "the REPL shows its prompt" "$(screen)"
@@ -137,6 +138,24 @@ check "the email is declined" 'calendar/sendEmail: declined; nothing was sent'
 [ -z "$(ls -A "$H/data/tripmcp/outbox/new" 2>/dev/null)" ] && ok "the outbox stays empty" ||
     bad "the outbox stays empty" "$(ls "$H/data/tripmcp/outbox/new")"
 
+# A resource template's variable, completed by its server, percent-encoded.
+tm send-keys 'read weather://climate/Lisb' Tab
+check "Tab completes a template variable from the server" '^tripmcp> read weather://climate/Lisbon%2C%20Portugal $'
+tm send-keys Enter
+check "the completed URI is read" '"label":"Lisbon, Portugal"'
+
+# Ctrl-C: at the prompt it drops the line; at a question it denies.
+tm send-keys 'call weather/checkWeather location=Nowhere'
+tm send-keys C-c
+check "Ctrl-C at the prompt drops the line" '^tripmcp> call weather/checkWeather location=Nowhere\^C$'
+tm send-keys 'call calendar/sendEmail to=me@example.com subject=Stop body=Hi' Enter
+check "a question before Ctrl-C" '"subject":"Stop"'
+tm send-keys C-c
+check "Ctrl-C at a question denies it" 'calendar/sendEmail: declined; nothing was sent'
+grep -q '"subject":"Stop".*"decision":"deny","by":"interrupted"' "$STATE/audit.log" &&
+    ok "the interrupted question is audited" || bad "the interrupted question is audited" "$(tail -2 "$STATE/audit.log")"
+check "the prompt comes back after Ctrl-C" '^tripmcp> $'
+
 tm send-keys 'quit' Enter
 check "quit leaves with status 0" '^EXITED 0$'
 grep -q '^prompt weather/best-time-to-visit destination=Barcelona,\\ Spain *$' "$STATE/history" &&
@@ -148,6 +167,21 @@ tm send-keys Up
 check "Up recalls the last session's command" '^tripmcp> quit$'
 tm send-keys C-u C-d
 check "Ctrl-D leaves" '^EXITED 0$'
+
+# One command on a terminal: it asks there, then runs; with stdout to a
+# file the question still reaches the terminal.
+start "$TRIPMCP --json call calendar/sendEmail to=me@example.com subject=Once body=Hi >$TMP/once.json"
+check "a one-shot call asks on the terminal" 'approve\? \[o\]nce, \[d\]eny: $'
+tm send-keys 'o' Enter
+check "approved once, the command ends with 0" '^EXITED 0$'
+v=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["content"][0]["text"][:21])' "$TMP/once.json" 2>&1)
+[ "$v" = 'Email "Once" to ["me@' ] && ok "its --json result went to the file" || bad "its --json result went to the file" "$v"
+[ "$(ls -A "$H/data/tripmcp/outbox/new" | wc -l)" -eq 1 ] && ok "one message in the outbox" ||
+    bad "one message in the outbox" "$(ls "$H/data/tripmcp/outbox/new")"
+start "$TRIPMCP call calendar/sendEmail to=me@example.com subject=Never body=Hi"
+check "asked again: --yes or an answer lasts one command" 'approve\? \[o\]nce, \[d\]eny: $'
+tm send-keys C-d
+check "end of input at the question declines: exit 4" '^EXITED 4$'
 
 if [ -n "$(ls -A "$TMP/asan")" ]; then
 	bad "no sanitizer report" "$(cat "$TMP"/asan/* | head -30)"

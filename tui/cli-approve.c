@@ -205,10 +205,8 @@ tui_cli_approve_clear(struct tui_cli *cli)
 		tui_cli_input_stop(cli);
 	cli->asking = false;
 	while ((a = approve_pop(cli)) != NULL) {
-		if (cli->host != NULL) {
-			cli->declined_told = true;
+		if (cli->host != NULL)
 			approve_answer(cli, a, MCP_HOST_DENY, "interrupted");
-		}
 		approve_free(a);
 	}
 }

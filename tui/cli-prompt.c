@@ -130,7 +130,7 @@ prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
 
 		name = cJSON_GetObjectItemCaseSensitive(p, "name");
 		out = tui_cli_repl_remote(cli, sname, "ref/prompt",
-		    name->valuestring, arg, eq + 1, prefix);
+		    name->valuestring, arg, eq + 1, NULL, prefix, false);
 		free(sname);
 		free(arg);
 		free(prefix);

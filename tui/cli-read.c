@@ -84,7 +84,126 @@ read_run(struct tui_cli *cli, int nargs, char **args)
 	tui_cli_wait(cli, read_owner_known, read_go);
 }
 
-/* Completion: the listed URIs, and templates up to their first '{'. */
+static int
+read_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* s[0..n) with %XX decoded; the caller frees. */
+static char *
+read_unpct(const char *s, size_t n)
+{
+	char *out = mcp_xmalloc(n + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && read_hex(s[i + 1]) >= 0 &&
+		    read_hex(s[i + 2]) >= 0) {
+			out[o++] = (char)(read_hex(s[i + 1]) * 16 +
+			    read_hex(s[i + 2]));
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Where text stands in the URI template t (simple {var} expressions only):
+ * 0 when it ends inside a variable, with *var, *value (decoded, so far),
+ * *at (where the value begins in text) and *context (the variables before
+ * it) set for the caller to free; -1 otherwise.
+ */
+static int
+read_locate(const char *t, const char *text, char **var, char **value,
+    size_t *at, cJSON **context)
+{
+	size_t i = 0, j = 0, k, end;
+	cJSON *ctx = cJSON_CreateObject();
+
+	if (ctx == NULL)
+		abort();
+	while (t[i] != '\0') {
+		if (t[i] != '{') {
+			if (text[j] == '\0' || t[i] != text[j])
+				goto no;
+			i++;
+			j++;
+			continue;
+		}
+		k = i + 1 + strcspn(t + i + 1, "}");
+		if (t[k] != '}' || k == i + 1 ||
+		    strchr("+#./;?&", t[i + 1]) != NULL)
+			goto no;
+		/* The value runs to the literal after it (or to the end). */
+		if (t[k + 1] == '\0' || t[k + 1] == '{')
+			end = strlen(text + j);
+		else {
+			const char *lit = strchr(text + j, t[k + 1]);
+
+			end = lit != NULL ? (size_t)(lit - (text + j)) :
+			    strlen(text + j);
+		}
+		if (text[j + end] == '\0') {
+			*var = mcp_xstrndup(t + i + 1, k - i - 1);
+			*value = read_unpct(text + j, end);
+			*at = j;
+			*context = ctx;
+			return 0;
+		}
+		char *name = mcp_xstrndup(t + i + 1, k - i - 1);
+		char *v = read_unpct(text + j, end);
+
+		mcp_json_add_str(ctx, name, v);
+		free(name);
+		free(v);
+		j += end;
+		i = k + 1;
+	}
+no:
+	cJSON_Delete(ctx);
+	return -1;
+}
+
+/* A template variable's value, asked of its server. */
+static char **
+read_complete_remote(struct tui_cli *cli, const char *text)
+{
+	const cJSON *item, *t;
+	const char *server;
+	size_t i, nt = mcp_host_count(cli->host, MCP_HOST_TEMPLATES), at;
+	char *var, *value, *prefix, **out;
+	cJSON *ctx;
+
+	for (i = 0; i < nt; i++) {
+		item = mcp_host_item(cli->host, MCP_HOST_TEMPLATES, i, &server);
+		t = cJSON_GetObjectItemCaseSensitive(item, "uriTemplate");
+		if (!cJSON_IsString(t) || read_locate(t->valuestring, text,
+		    &var, &value, &at, &ctx) != 0)
+			continue;
+		prefix = mcp_xstrndup(text, at);
+		out = tui_cli_repl_remote(cli, server, "ref/resource",
+		    t->valuestring, var, value,
+		    cJSON_GetArraySize(ctx) > 0 ? ctx : NULL, prefix, true);
+		free(prefix);
+		free(var);
+		free(value);
+		cJSON_Delete(ctx);
+		return out;
+	}
+	return NULL;
+}
+
+/* Completion: the listed URIs, templates up to their first '{', then the
+ * variables' values from the server (completion/complete). */
 static char **
 read_complete(struct tui_cli *cli, int word, char **words, const char *text)
 {
@@ -114,6 +233,10 @@ read_complete(struct tui_cli *cli, int word, char **words, const char *text)
 			    strncmp(uri->valuestring, text, len) == 0)
 				out[n++] = mcp_xstrndup(uri->valuestring, cut);
 		}
+	}
+	if (n == 0) {
+		free(out);
+		return read_complete_remote(cli, text);
 	}
 	return out;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -237,37 +238,79 @@ repl_remote_done(void *arg, const struct mcp_response *r)
 	}
 }
 
+/* For a URI: unreserved characters as they are, the rest %XX. */
+static void
+repl_pct(char *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
+			*out++ = (char)c;
+		else {
+			*out++ = '%';
+			*out++ = hex[c >> 4];
+			*out++ = hex[c & 15];
+		}
+	}
+	*out = '\0';
+}
+
+static char *
+repl_cand(const char *prefix, const char *value, bool encode)
+{
+	char *enc, *out;
+
+	if (!encode)
+		return mcp_xprintf("%s%s", prefix, value);
+	enc = mcp_xmalloc(strlen(value) * 3 + 1);
+	repl_pct(enc, value);
+	out = mcp_xprintf("%s%s", prefix, enc);
+	free(enc);
+	return out;
+}
+
 char **
 tui_cli_repl_remote(struct tui_cli *cli, const char *server,
     const char *ref_type, const char *ref, const char *arg, const char *value,
-    const char *prefix)
+    const cJSON *context, const char *prefix, bool encode)
 {
 	struct tui_cli_repl *rp = cli->repl;
 	struct mcp_client *client;
 	const cJSON *v;
-	char *key, **out;
+	char *key, **out, *ctx;
 	size_t n = 0, len = strlen(value), klen;
+	bool exact;
 
 	if (rp == NULL || cli->host == NULL)
 		return NULL;
-	key = mcp_xprintf("%s\n%s\n%s\n%s", server, ref, arg, value);
+	ctx = context != NULL ? mcp_json_print(context, NULL) : mcp_xstrdup("");
+	key = mcp_xprintf("%s\n%s\n%s\n%s\n%s\n%s", server, ref_type, ref,
+	    ctx, arg, value);
+	free(ctx);
 	klen = strlen(key) - len;
+	exact = rp->remote_key != NULL && strcmp(rp->remote_key, key) == 0;
 	/* The answer to this question, or to one the value extends (filtered
 	 * here, without asking again). */
-	if (rp->remote_key != NULL && strncmp(rp->remote_key, key, klen) == 0 &&
+	if (exact || (rp->remote_key != NULL && rp->remote_values != NULL &&
+	    strncmp(rp->remote_key, key, klen) == 0 &&
 	    strncmp(rp->remote_key + klen, value,
-	    strlen(rp->remote_key + klen)) == 0 &&
-	    (rp->remote_values != NULL || strcmp(rp->remote_key, key) == 0)) {
+	    strlen(rp->remote_key + klen)) == 0)) {
 		free(key);
 		if (rp->remote_values == NULL)
 			return NULL;	/* still waiting */
 		out = mcp_xcalloc((size_t)cJSON_GetArraySize(
 		    rp->remote_values) + 1, sizeof *out);
 		cJSON_ArrayForEach(v, rp->remote_values) {
-			if (cJSON_IsString(v) &&
-			    strncmp(v->valuestring, value, len) == 0)
-				out[n++] = mcp_xprintf("%s%s", prefix,
-				    v->valuestring);
+			/* The server's own answer is taken as it is (it may
+			 * match forgivingly); an older one is narrowed. */
+			if (cJSON_IsString(v) && (exact ||
+			    strncasecmp(v->valuestring, value, len) == 0))
+				out[n++] = repl_cand(prefix, v->valuestring,
+				    encode);
 		}
 		return out;
 	}
@@ -282,7 +325,8 @@ tui_cli_repl_remote(struct tui_cli *cli, const char *server,
 	cJSON_Delete(rp->remote_values);
 	rp->remote_values = NULL;
 	rp->remote_waiting = true;
-	mcp_client_complete(client, ref_type, ref, arg, value, NULL,
+	mcp_client_complete(client, ref_type, ref, arg, value,
+	    context != NULL ? cJSON_Duplicate(context, 1) : NULL,
 	    repl_remote_done, cli);
 	return NULL;
 }

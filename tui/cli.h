@@ -214,12 +214,14 @@ const cJSON *tui_cli_find_item(struct mcp_host *, enum mcp_host_kind,
 void tui_cli_repl_free(struct tui_cli *);
 /* The command finished: prompt for the next. */
 void tui_cli_repl_next(struct tui_cli *);
-/* completion/complete of arg (its value so far) for ref on server: the
- * values (each after prefix), NULL-terminated, the caller frees; or NULL
- * while the question is on its way (Tab is pressed again for the user when
- * the answer comes) or when the server cannot complete. */
+/* completion/complete of arg (its value so far) for ref on server, with
+ * the arguments already filled in context (borrowed; may be NULL): the
+ * values, each after prefix (percent-encoded when encode), NULL-terminated,
+ * the caller frees; or NULL while the question is on its way (Tab is
+ * pressed again for the user when the answer comes) or when the server
+ * cannot complete. */
 char **tui_cli_repl_remote(struct tui_cli *, const char *server,
     const char *ref_type, const char *ref, const char *arg, const char *value,
-    const char *prefix);
+    const cJSON *context, const char *prefix, bool encode);
 
 #endif
