@@ -125,6 +125,10 @@ v=$(pyjson '[a["name"] for p in d if p["name"]=="best-time-to-visit" for a in p[
 [ "$v" = "['destination']" ] && ok "prompts --json" || bad "prompts --json" "$v"
 run prompt weather/best-time-to-visit destination=Barcelona
 expect "prompt with an argument" 0 'best time to visit Barcelona'
+run prompt best-time-to-visit destination=Lisbon
+expect "a prompt by its bare name (one server offers it)" 0 'best time to visit Lisbon, Portugal'
+run prompt no-such-prompt
+expect "an unknown prompt: usage" 2 '' "no server offers a prompt 'no-such-prompt'"
 run prompt weather/best-time-to-visit place=Barcelona
 expect "prompt with an unknown argument: usage" 2 '' "has no argument 'place'; it takes destination"
 
@@ -150,6 +154,10 @@ v=$(pyjson 'd.get("isError", False)')
 	bad "typed integer and number arguments reach the server" "rc $RC" "$v" "$ERR"
 run call weather/checkWeather location=Barcelona
 expect "a missing required argument: usage" 2 '' "needs the argument 'startDate'"
+run call weather/checkWeather
+expect "no arguments for a tool that needs some: usage" 2 '' "needs the argument 'location'"
+run --yes repl
+expect "--yes is refused for a whole REPL session" 2 '' '--yes approves one command'
 run call weather/checkWeather locaton=Barcelona
 expect "an unknown argument: usage" 2 '' "has no argument 'locaton'; it takes location"
 run call weather/checkWeather '{"location": '

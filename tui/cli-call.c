@@ -62,11 +62,8 @@ call_go(struct tui_cli *cli)
 		free(c);
 		return;
 	}
-	if (cli->nargs == 1)
-		args = cJSON_CreateObject();
-	else
-		args = tui_cli_args_tool(tool, q, cli->nargs - 1, cli->args + 1,
-		    err, sizeof err);
+	args = tui_cli_args_tool(tool, q, cli->nargs - 1, cli->args + 1, err,
+	    sizeof err);
 	if (args == NULL) {
 		tui_cli_usage(cli, "%s", err);
 		return;

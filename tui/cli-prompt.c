@@ -42,7 +42,7 @@ prompt_done(void *arg, const struct mcp_response *r)
 static void
 prompt_go(struct tui_cli *cli)
 {
-	const char *q = cli->args[0];
+	const char *q = cli->item;
 	const cJSON *prompt;
 	cJSON *args;
 	char err[512];
@@ -68,20 +68,51 @@ prompt_go(struct tui_cli *cli)
 	cli->call = mcp_host_get_prompt(cli->host, q, args, prompt_done, cli);
 }
 
+/* A bare NAME: the one server that offers a prompt of that name. */
+static void
+prompt_resolve(struct tui_cli *cli)
+{
+	const char *name = cli->args[0], *server, *found = NULL;
+	const cJSON *p, *n;
+	size_t i, np = mcp_host_count(cli->host, MCP_HOST_PROMPTS), count = 0;
+	char *c;
+
+	for (i = 0; i < np; i++) {
+		p = mcp_host_item(cli->host, MCP_HOST_PROMPTS, i, &server);
+		n = cJSON_GetObjectItemCaseSensitive(p, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0) {
+			found = server;
+			count++;
+		}
+	}
+	if (count != 1) {
+		c = tui_cli_clean(name, false);
+		tui_cli_usage(cli, count == 0 ? "no server offers a prompt "
+		    "'%s' ('tripmcp prompts' lists them)" : "several servers "
+		    "offer a prompt '%s': name it as SERVER/NAME", c);
+		free(c);
+		return;
+	}
+	snprintf(cli->target, sizeof cli->target, "%s", found);
+	snprintf(cli->item, sizeof cli->item, "%s/%s", found, name);
+	prompt_go(cli);
+}
+
 static void
 prompt_run(struct tui_cli *cli, int nargs, char **args)
 {
 	const char *slash = strchr(args[0], '/');
 
 	(void)nargs;
-	if (slash == NULL) {
-		char *c = tui_cli_clean(args[0], false);
-
-		tui_cli_usage(cli, "name the prompt as SERVER/NAME, not '%s' "
-		    "('tripmcp prompts' lists them)", c);
-		free(c);
+	if (strlen(args[0]) >= sizeof cli->item) {
+		tui_cli_usage(cli, "the prompt's name is too long");
 		return;
 	}
+	if (slash == NULL) {
+		tui_cli_wait_all(cli, prompt_resolve);
+		return;
+	}
+	snprintf(cli->item, sizeof cli->item, "%s", args[0]);
 	if (!tui_cli_check_server(cli, args[0], (size_t)(slash - args[0])))
 		return;
 	snprintf(cli->target, sizeof cli->target, "%.*s",
@@ -150,10 +181,11 @@ prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
 
 const struct tui_cli_cmd tui_cli_prompt = {
 	.name = "prompt",
-	.synopsis = "SERVER/NAME [key=value...]",
+	.synopsis = "[SERVER/]NAME [key=value...]",
 	.summary = "get a prompt with its arguments filled in",
 	.help =
-	    "Gets the prompt NAME of SERVER with the arguments given as key=value\n"
+	    "Gets the prompt NAME of SERVER (SERVER/ may be left out when one server\n"
+	    "offers a prompt of that name) with the arguments given as key=value\n"
 	    "words (prompt arguments are strings) and prints its messages, each\n"
 	    "after its role. An argument the prompt does not declare, or a missing\n"
 	    "required one, exits 2 and names the arguments it takes.\n",

@@ -450,6 +450,12 @@ repl_run(struct tui_cli *cli, int nargs, char **args)
 
 	(void)nargs;
 	(void)args;
+	if (cli->yes) {
+		/* --yes approves one command's calls, never a whole session. */
+		tui_cli_usage(cli, "--yes approves one command; in the REPL "
+		    "give it to that command ('call --yes SERVER/TOOL ...')");
+		return;
+	}
 	r = mcp_xcalloc(1, sizeof *r);
 	cli->repl = r;
 	repl_cli = cli;

@@ -22,6 +22,22 @@
 #include "tui/cli.h"
 
 #define STATE_MAX_GRANTS_BYTES	(1024 * 1024)
+/* A session log larger than this is moved to session.log.1 (replacing it)
+ * when a run opens it; the audit log is never cut. */
+#define STATE_MAX_LOG_BYTES	(8 * 1024 * 1024)
+
+static void
+state_rotate(const char *path)
+{
+	struct stat st;
+	char *old;
+
+	if (stat(path, &st) != 0 || st.st_size < STATE_MAX_LOG_BYTES)
+		return;
+	old = mcp_xprintf("%s.1", path);
+	rename(path, old);
+	free(old);
+}
 
 static int
 state_mkdirs(char *path)
@@ -442,6 +458,7 @@ state_session(struct tui_cli *cli, const char *text)
 
 		if (path == NULL)
 			return;
+		state_rotate(path);
 		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 		    0600);
 		if (fd >= 0)

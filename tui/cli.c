@@ -205,7 +205,6 @@ cli_on_event(void *arg, const struct mcp_host_event *ev)
 struct mcp_host *
 tui_cli_host(struct tui_cli *cli)
 {
-	static struct mcp_log log;
 	struct mcp_host_opts opts = { 0 };
 	struct mcp_err err = { 0 };
 	int status;
@@ -220,13 +219,13 @@ tui_cli_host(struct tui_cli *cli)
 			return NULL;
 		}
 	}
-	log.fn = tui_cli_state_log;
-	log.arg = cli;
-	log.level = MCP_LOG_DEBUG;
-	log.prog = TUI_CLI_PROG;
+	cli->log.fn = tui_cli_state_log;
+	cli->log.arg = cli;
+	cli->log.level = MCP_LOG_DEBUG;
+	cli->log.prog = TUI_CLI_PROG;
 	opts.client_name = TUI_CLI_PROG;
 	opts.client_version = TUI_CLI_VERSION;
-	opts.log = &log;
+	opts.log = &cli->log;
 	opts.on_event = cli_on_event;
 	opts.approve = tui_cli_approve;
 	opts.arg = cli;

@@ -101,6 +101,9 @@ struct tui_cli {
 	/* The REPL (tui/cli-repl.c). */
 	struct tui_cli_repl *repl;
 
+	char item[256];			/* a "server/name" it resolved */
+	struct mcp_log log;		/* the host's diagnostics */
+
 	/* State files (tui/cli-state.c). */
 	char *state_dir;		/* or NULL when it cannot be made */
 	FILE *session_log;
