@@ -229,6 +229,15 @@ run grants
 expect "a damaged grants.json is named, not used" 2 '' 'grants.json is damaged'
 rm -f "$STATE/grants.json"
 
+# The REPL reading a pipe: commands run, approval is refused (no terminal).
+printf 'tools weather\ncall calendar/sendEmail to=me@example.com subject=Piped body=Hi\nquit\n' |
+    timeout 60 "$TRIPMCP" repl >"$TMP/out" 2>"$TMP/err"
+RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+expect "the REPL reads commands from a pipe" 0 '^weather/checkWeather' 'sendEmail needs approval .* no terminal'
+[ "$(ls -A "$outbox" | wc -l)" -eq 1 ] && ok "piped REPL: nothing more in the outbox" ||
+	bad "piped REPL: nothing more in the outbox" "$(ls "$outbox")"
+grep -qE 'Sanitizer|runtime error' "$TMP/err" && bad "piped REPL: no sanitizer report" "$ERR"
+
 # The event stream: --verbose and the session log.
 run --verbose call weather/getSeasonalInfo location=Barcelona
 expect "--verbose prints the event stream" 0 '' 'weather: ready'

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -391,6 +392,16 @@ void
 tui_cli_input_start(struct tui_cli *cli, const char *prompt,
     void (*cb)(struct tui_cli *, char *))
 {
+	struct stat st;
+
+	/* epoll cannot watch a regular file or /dev/null. */
+	if (fstat(STDIN_FILENO, &st) != 0 || (!isatty(STDIN_FILENO) &&
+	    !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))) {
+		tui_cli_error(cli, "cannot read lines from standard input: "
+		    "it is not a terminal or a pipe");
+		cb(cli, NULL);
+		return;
+	}
 	cli_current = cli;
 	cli->line_cb = cb;
 	if (cli->stdin_ev == NULL)
