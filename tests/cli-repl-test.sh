@@ -155,6 +155,22 @@ check "Ctrl-C at a question denies it" 'calendar/sendEmail: declined; nothing wa
 grep -q '"subject":"Stop".*"decision":"deny","by":"interrupted"' "$STATE/audit.log" &&
     ok "the interrupted question is audited" || bad "the interrupted question is audited" "$(tail -2 "$STATE/audit.log")"
 check "the prompt comes back after Ctrl-C" '^tripmcp> $'
+screen | grep -qE 'restarting|signal 2' && bad "Ctrl-C reaches no server" "$(screen | grep -E 'restarting|signal 2')" ||
+    ok "Ctrl-C reaches no server"
+
+# A server killed under the REPL: said at once, over the prompt; restarted.
+shell=$(tm display-message -p '#{pane_pid}')
+repl=$(pgrep -P "$shell" | head -1)
+weather=$(pgrep -P "$repl" -f tripmcp-weather | head -1)
+if [ -n "$weather" ]; then
+	kill -9 "$weather"
+	check "a killed server is reported in the REPL" 'tripmcp: weather: restarting: .*signal 9'
+	sleep 1
+	tm send-keys 'call weather/getSeasonalInfo location=Lisbon' Enter
+	check "the restarted server answers" 'Lisbon, Portugal'
+else
+	bad "found the weather server's process" "shell $shell repl $repl"
+fi
 
 tm send-keys 'quit' Enter
 check "quit leaves with status 0" '^EXITED 0$'

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <readline/readline.h>
+
 #include "mcp/json.h"
 #include "tui/cli.h"
 
@@ -480,16 +482,29 @@ state_session(struct tui_cli *cli, const char *text)
 	fflush(cli->session_log);
 }
 
+/* A line on stderr while readline may show a prompt: clear the prompt's
+ * line first and draw it again after, so they do not mix. */
+static void
+state_print(struct tui_cli *cli, const char *text)
+{
+	fflush(stdout);
+	if (cli->rl_installed)
+		rl_clear_visible_line();
+	fprintf(stderr, TUI_CLI_PROG ": %s\n", text);
+	if (cli->rl_installed)
+		rl_forced_update_display();
+}
+
 void
 tui_cli_state_event(void *arg, const struct mcp_host_event *ev)
 {
 	struct tui_cli *cli = arg;
 	char *text = state_event_text(cli, ev);
 
-	if (cli->verbose) {
-		fflush(stdout);
-		fprintf(stderr, TUI_CLI_PROG ": %s\n", text);
-	}
+	/* The REPL says when a server goes down, even without --verbose. */
+	if (cli->verbose || (cli->in_repl && ev->kind == MCP_HOST_EV_STATE &&
+	    (ev->state == MCP_HOST_FAILED || ev->state == MCP_HOST_RESTARTING)))
+		state_print(cli, text);
 	state_session(cli, text);
 	free(text);
 	/* What the user answered is audited where it is asked (with who
@@ -515,10 +530,8 @@ tui_cli_state_log(void *arg, enum mcp_log_level level, const char *msg)
 	char *clean = tui_cli_clean(msg, false);
 	char *text = mcp_xprintf("host %s: %s", state_level_name(level), clean);
 
-	if (cli->verbose || level >= MCP_LOG_ERROR) {
-		fflush(stdout);
-		fprintf(stderr, TUI_CLI_PROG ": %s\n", text);
-	}
+	if (cli->verbose || level >= MCP_LOG_ERROR)
+		state_print(cli, text);
 	state_session(cli, text);
 	free(text);
 	free(clean);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -568,6 +569,22 @@ cli_signal_cb(evutil_socket_t sig, short events, void *arg)
 	event_base_loopexit(cli->base, NULL);
 }
 
+/*
+ * Ctrl-C goes to the terminal's whole foreground process group, servers
+ * included: it would kill them (the host restarts them, but the session's
+ * state is gone). The servers are our children and inherit our signal mask
+ * through fork and exec, so SIGINT is blocked before any is started and
+ * read here through a signalfd; the servers never see it.
+ */
+static void
+cli_sigint_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof si) == (ssize_t)sizeof si)
+		cli_signal_cb(SIGINT, events, arg);
+}
+
 static const struct option main_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
@@ -583,7 +600,8 @@ tui_cli_main(int argc, char **argv)
 {
 	struct tui_cli cli = { 0 };
 	struct event *sigint, *sigterm;
-	int ch, status;
+	sigset_t set;
+	int ch, status, sfd;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:hjvVy", main_options,
@@ -641,7 +659,17 @@ tui_cli_main(int argc, char **argv)
 		return TUI_CLI_UNAVAILABLE;
 	}
 	cli.kick = event_new(cli.base, -1, 0, cli_kick_cb, &cli);
-	sigint = evsignal_new(cli.base, SIGINT, cli_signal_cb, &cli);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, TUI_CLI_PROG ": cannot watch for Ctrl-C: %s\n",
+		    strerror(errno));
+		return TUI_CLI_UNAVAILABLE;
+	}
+	sigint = event_new(cli.base, sfd, EV_READ | EV_PERSIST, cli_sigint_cb,
+	    &cli);
 	sigterm = evsignal_new(cli.base, SIGTERM, cli_signal_cb, &cli);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
@@ -670,6 +698,7 @@ tui_cli_main(int argc, char **argv)
 		event_free(cli.stdin_ev);
 	event_free(cli.kick);
 	event_free(sigint);
+	close(sfd);
 	event_free(sigterm);
 	event_base_free(cli.base);
 	curl_global_cleanup();
