@@ -246,6 +246,16 @@ grep -qE 'call [0-9]+: tools/call weather/getSeasonalInfo \{"location":"Barcelon
 grep -qE 'tools/call weather/getSeasonalInfo done in [0-9]+ ms' "$STATE/session.log" &&
 	ok "the session log has the call's end" || bad "the session log has the call's end" "$(tail -5 "$STATE/session.log")"
 
+# What reaches the terminal is cleaned: a right-to-left override in an
+# argument is shown as '?', while the server gets it as typed.
+run --verbose call weather/getSeasonalInfo "location=Lis$(printf '\xe2\x80\xae')bon"
+grep -q '{"location":"Lis?bon"}' <<<"$ERR" &&
+	ok "a bidirectional control in arguments is shown as ?" ||
+	bad "a bidirectional control in arguments is shown as ?" "$ERR"
+run --verbose call weather/getSeasonalInfo "location=Lis$(printf '\033[31m')bon"
+grep -q $'\033' <<<"$ERR" && bad "no escape sequence reaches stderr" "$ERR" ||
+	ok "no escape sequence reaches stderr"
+
 # Configuration files ----------------------------------------------------------
 fresh
 printf '{\n  "mcpServers": {\n    "weather": {"command": "%s"},\n    "b": {"command": "x",\n      "args": [1]}\n  }\n}\n' \

@@ -10,6 +10,22 @@
 #include "mcp/json.h"
 #include "tui/cli.h"
 
+/* U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069. */
+static bool
+clean_bidi(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n == 2)
+		return u[0] == 0xd8 && u[1] == 0x9c;
+	if (n != 3 || u[0] != 0xe2)
+		return false;
+	if (u[1] == 0x80)
+		return u[2] == 0x8e || u[2] == 0x8f ||
+		    (u[2] >= 0xaa && u[2] <= 0xae);
+	return u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9;
+}
+
 char *
 tui_cli_clean(const char *s, bool multiline)
 {
@@ -29,9 +45,11 @@ tui_cli_clean(const char *s, bool multiline)
 			continue;
 		}
 		n = mcp_utf8_seq(s + i, len - i);
-		/* C1 controls (U+0080..U+009F) are escapes on some terminals. */
+		/* C1 controls (U+0080..U+009F) are escapes on some terminals;
+		 * bidirectional controls could make shown arguments read
+		 * otherwise than they are. */
 		if (n == 0 || (n == 2 && c == 0xc2 &&
-		    (unsigned char)s[i + 1] < 0xa0)) {
+		    (unsigned char)s[i + 1] < 0xa0) || clean_bidi(s + i, n)) {
 			out[o++] = '?';
 			i += n == 0 ? 1 : n;
 			continue;

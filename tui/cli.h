@@ -201,7 +201,8 @@ cJSON *tui_cli_args_prompt(const cJSON *prompt, const char *qualified, int n,
 
 /* tui/cli-print.c */
 /* Untrusted text for a terminal: control characters (but \n and \t when
- * multiline) become '?'; invalid UTF-8 bytes too. Caller frees. */
+ * multiline), C1 and bidirectional controls and invalid UTF-8 bytes
+ * become '?'. Caller frees. */
 char *tui_cli_clean(const char *s, bool multiline);
 /* Print v as JSON (formatted) to stdout. */
 void tui_cli_print_json(const cJSON *v);
