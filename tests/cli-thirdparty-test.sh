@@ -75,6 +75,10 @@ run prompt everything/args-prompt city=Lisbon
 expect "a third-party prompt" 0 'Lisbon'
 run call weather/getSeasonalInfo location=Barcelona
 expect "a bundled server's tool in the same configuration" 0 'Barcelona'
+mkdir -p "$TMP/a trip"
+( cd "$TMP/a trip" && timeout 60 "$OLDPWD/$TRIPMCP" -c "$TMP/config.json" call everything/get-roots-list \
+    </dev/null >"$TMP/out" 2>"$TMP/err" ); RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+expect "roots/list answers the current directory" 0 "URI: file://$TMP/a%20trip\$"
 run call everything/toggle-simulated-logging
 expect "a third-party tool that is not read-only asks (declined without a terminal)" 4 '^$' 'needs approval'
 

@@ -204,6 +204,50 @@ cli_on_event(void *arg, const struct mcp_host_event *ev)
 		event_active(cli->kick, 0, 0);
 }
 
+/* roots/list: the directory tripmcp was started in, as the one root (as a
+ * shell's tools see it; a filesystem server may then work there). */
+static void
+cli_on_roots(void *arg, const char *server, struct mcp_request *req,
+    const cJSON *params)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	cJSON *result, *roots, *root;
+	char cwd[4096], *uri, *o;
+	const char *p;
+
+	(void)arg;
+	(void)server;
+	(void)params;
+	if ((result = cJSON_CreateObject()) == NULL ||
+	    (roots = cJSON_CreateArray()) == NULL)
+		abort();
+	if (getcwd(cwd, sizeof cwd) != NULL) {
+		uri = mcp_xmalloc(strlen(cwd) * 3 + 8);
+		o = uri + sprintf(uri, "file://");
+		for (p = cwd; *p != '\0'; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
+				*o++ = (char)c;
+			else {
+				*o++ = '%';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			}
+		}
+		*o = '\0';
+		if ((root = cJSON_CreateObject()) == NULL)
+			abort();
+		mcp_json_add_str(root, "uri", uri);
+		mcp_json_add_str(root, "name", "current directory");
+		cJSON_AddItemToArray(roots, root);
+		free(uri);
+	}
+	mcp_json_add(result, "roots", roots);
+	mcp_request_reply(req, result);
+}
+
 struct mcp_host *
 tui_cli_host(struct tui_cli *cli)
 {
@@ -230,6 +274,7 @@ tui_cli_host(struct tui_cli *cli)
 	opts.log = &cli->log;
 	opts.on_event = cli_on_event;
 	opts.approve = tui_cli_approve;
+	opts.on_roots = cli_on_roots;
 	opts.arg = cli;
 	opts.always_ask = tui_cli_always_ask;
 	cli->host = mcp_host_new(cli->base, &opts);
