@@ -696,14 +696,6 @@ tui_cli_main(int argc, char **argv)
 		return TUI_CLI_USAGE;
 	}
 
-	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	cli.base = event_base_new();
-	if (cli.base == NULL) {
-		fprintf(stderr, TUI_CLI_PROG ": cannot make an event loop\n");
-		return TUI_CLI_UNAVAILABLE;
-	}
-	cli.kick = event_new(cli.base, -1, 0, cli_kick_cb, &cli);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -713,6 +705,15 @@ tui_cli_main(int argc, char **argv)
 		    strerror(errno));
 		return TUI_CLI_UNAVAILABLE;
 	}
+	cli.base = event_base_new();
+	if (cli.base == NULL) {
+		fprintf(stderr, TUI_CLI_PROG ": cannot make an event loop\n");
+		close(sfd);
+		return TUI_CLI_UNAVAILABLE;
+	}
+	cli.kick = event_new(cli.base, -1, 0, cli_kick_cb, &cli);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	sigint = event_new(cli.base, sfd, EV_READ | EV_PERSIST, cli_sigint_cb,
 	    &cli);
 	sigterm = evsignal_new(cli.base, SIGTERM, cli_signal_cb, &cli);
