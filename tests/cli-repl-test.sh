@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tripmcp repl (the ASan+UBSan build) driven through a pseudo-terminal: tmux
-# on a private socket (-L, -f /dev/null) types keys and reads the screen.
+# on a private socket (-S in the test's directory, -f /dev/null) types keys
+# and reads the screen.
 # Tab completion of a tool name, an argument name and a prompt argument's
 # value (asked of the server with completion/complete), a call, approvals
 # asked at the terminal (always, then revoked and asked again; an email only
@@ -12,9 +13,17 @@ TRIPMCP=$PWD/$BUILD/asan/tripmcp
 pass=0
 fail=0
 TMP=$(mktemp -d)
-SOCK=tripmcp-cli-repl-$$-0
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'for s in 1 2; do tmux -L tripmcp-cli-repl-$$-$s kill-server 2>/dev/null; done; rm -rf "$TMP"' EXIT
+SOCK=$TMP/tmux-0
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+	local s
+	for s in "$TMP"/tmux-*; do
+		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 ok() { echo "PASS repl: $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL repl: $1"; shift; for l in "$@"; do echo "  $l"; done; fail=$((fail + 1)); }
@@ -66,7 +75,7 @@ nstart=0
 start() {	# each session on its own socket: no race with the last one's end
 	tm kill-server 2>/dev/null
 	nstart=$((nstart + 1))
-	SOCK=tripmcp-cli-repl-$$-$nstart
+	SOCK=$TMP/tmux-$nstart
 	tm new-session -d -x 160 -y 50 \
 	    "bash --norc --noprofile -c '. $TMP/env.sh; ${1:-$TRIPMCP repl}; echo EXITED \$?; sleep 60'"
 	[ -n "${1:-}" ] || wait_for '^tripmcp> ' 20
