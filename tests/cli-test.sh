@@ -209,6 +209,30 @@ run -c "$TMP/auto.json" call calendar/sendEmail to=me@example.com subject=Auto b
 expect "config \"auto\" and a grant cannot approve sendEmail" 4 '' 'sendEmail always asks'
 [ "$(ls -A "$outbox" | wc -l)" -eq 1 ] && ok "auto: nothing written" || bad "auto: nothing written" "$(ls "$outbox")"
 
+# A rule on an argument's value: typed numbers reach the gate as numbers.
+cat >"$TMP/price.json" <<EOF
+{"mcpServers": {"travel": {"command": "$PWD/$BUILD/asan/tripmcp-travel",
+  "tripmcp": {"approve": {"searchHotels": {"askAbove": {"maxPrice": 300}}}}}}}
+EOF
+run -c "$TMP/price.json" call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2 maxPrice=250
+expect "askAbove: below the limit a read-only search runs" 0 '[0-9]'
+run -c "$TMP/price.json" call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2 maxPrice=900
+expect "askAbove: above the limit it asks (declined without a terminal)" 4 '' 'maxPrice is 900, above 300'
+
+# Arrays and booleans typed from the schema.
+run --verbose call travel/searchFlights origin=JFK destination=BCN departure=2024-06-15 travelers=2 preferredAirlines=IB,VY
+[ "$RC" -eq 0 ] && grep -q '"travelers":2,"preferredAirlines":\["IB","VY"\]' <<<"$ERR" &&
+	ok "a comma-separated list becomes an array of strings" ||
+	bad "a comma-separated list becomes an array of strings" "rc $RC" "$ERR"
+run --verbose call travel/searchFlights origin=JFK destination=BCN departure=2024-06-15 travelers=2 'preferredAirlines=["IB"]' cabin=economy
+grep -q '"preferredAirlines":\["IB"\]' <<<"$ERR" && ok "an array given as JSON" || bad "an array given as JSON" "$ERR"
+run call travel/searchFlights origin=JFK destination=BCN departure=2024-06-15 travelers=2.5
+expect "a fraction for an integer: usage" 2 '' 'travelers=2.5 must be an integer'
+run call travel/searchFlights origin=JFK destination=BCN departure=2024-06-15 travelers=2 maxPrice=cheap
+expect "a word for a number: usage" 2 '' 'maxPrice=cheap must be a number'
+run --verbose call travel/searchFlights origin=JFK destination=BCN departure=2024-06-15 travelers:=2 'maxPrice:=1e3'
+grep -q '"travelers":2,"maxPrice":1000' <<<"$ERR" && ok "key:=JSON passes raw JSON" || bad "key:=JSON passes raw JSON" "$ERR"
+
 # Grants: a granted tool runs unasked; revoked, it asks again.
 run grants
 expect "grants lists the stored grants" 0 '^calendar/createCalendarEvent +always'
