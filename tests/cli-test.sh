@@ -195,6 +195,20 @@ run call --yes travel/cancelBooking confirmation=NOPE-1
 [ "$RC" -ne 4 ] && ok "--yes after the command's name approves too" ||
 	bad "--yes after the command's name approves too" "$ERR"
 
+# A booking the same: refused without a terminal, nothing booked; --yes books.
+run --json call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2
+offer=$(pyjson 'd["structuredContent"]["offers"][0]["offerId"]')
+run call travel/bookHotel offerId="$offer" guests=2 idempotencyKey=cli-test-1
+expect "bookHotel without a terminal nor --yes is declined" 4 '' 'bookHotel needs approval'
+run --json call travel/listBookings
+v=$(pyjson 'd["structuredContent"]["count"]')
+[ "$v" = 0 ] && ok "declined: nothing booked" || bad "declined: nothing booked" "$v"
+run --yes call travel/bookHotel offerId="$offer" guests=2 idempotencyKey=cli-test-1
+expect "bookHotel with --yes books" 0 '[A-Z0-9]'
+run --json call travel/listBookings
+v=$(pyjson 'd["structuredContent"]["count"]')
+[ "$v" = 1 ] && ok "--yes: one booking" || bad "--yes: one booking" "$v"
+
 # A configuration cannot auto-approve an email, nor a grant allow it.
 cat >"$TMP/auto.json" <<EOF
 {"mcpServers": {"calendar": {"command": "$PWD/$BUILD/asan/tripmcp-calendar",
