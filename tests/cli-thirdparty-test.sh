@@ -82,5 +82,54 @@ expect "roots/list answers the current directory" 0 "URI: file://$TMP/a%20trip\$
 run call everything/toggle-simulated-logging
 expect "a third-party tool that is not read-only asks (declined without a terminal)" 4 '^$' 'needs approval'
 
+# A server asking for input: declined without a terminal ...
+run --yes call everything/trigger-elicitation-request
+expect "elicitation without a terminal is declined" 0 'declined' 'everything asks for input, and there is no terminal to answer on; declined'
+
+# ... and answered field by field on one (tmux on a private socket).
+if command -v tmux >/dev/null; then
+	tm() { tmux -S "$TMP/tmux" -f /dev/null "$@"; }
+	screen() { tm capture-pane -p -J -S -200 2>/dev/null; }
+	wait_for() {
+		local i
+		for i in $(seq 1 150); do
+			screen | grep -qE -- "$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	check() { wait_for "$2" && ok "$1" || bad "$1" "the screen lacks /$2/" "$(screen | grep -v '^$' | tail -12)"; }
+	env | grep -E '^(HOME|XDG_[A-Z_]+|ASAN_OPTIONS|TRIPMCP_TODAY)=' | sed 's/^/export /; s/=\(.*\)$/="\1"/' >"$TMP/env.sh"
+	tm new-session -d -x 200 -y 60 "bash --norc --noprofile -c '. $TMP/env.sh; $PWD/$TRIPMCP -c $TMP/config.json call everything/trigger-elicitation-request; echo EXITED \$?; sleep 30'"
+	check "the call is approved first" 'approve\? '
+	tm send-keys o Enter
+	check "the server's message is shown" 'everything asks for input: Please provide inputs'
+	check "a required field says so" 'String \(required\): $'
+	tm send-keys Enter
+	check "a required field cannot be left empty" 'name is required'
+	tm send-keys Ada Enter
+	tm send-keys yes Enter
+	for i in 1 2 3 4; do tm send-keys Enter; done
+	check "a field's default is offered" 'Integer \[42\]: $'
+	tm send-keys abc Enter
+	check "a value of the wrong type is asked again" 'must be an integer; try again'
+	tm send-keys 7 Enter
+	tm send-keys Enter
+	check "choices are listed" 'choices: Monica, Rachel, Joey'
+	tm send-keys joey Enter
+	check "a list's default as it would be typed" 'Untitled Multiple Select Enum \[Guitar\]: $'
+	tm send-keys Piano,drums Enter
+	tm send-keys 'Wonder Woman' Enter
+	tm send-keys Enter Enter
+	check "the whole answer is shown before it is sent" '"integer":7,"number":3.14,"untitledSingleSelectEnum":"Joey","untitledMultipleSelectEnum":\["Piano","Drums"\],"titledSingleSelectEnum":"hero-3"'
+	tm send-keys y Enter
+	check "the server got the answer" '"name": "Ada"'
+	check "and the call ends well" '^EXITED 0$'
+	screen | grep -qE 'Sanitizer|runtime error' && bad "no sanitizer report on the terminal" "$(screen | tail -20)"
+	tm kill-server 2>/dev/null
+else
+	bad "tmux is installed (make deps)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -99,7 +99,16 @@ tui_cli_approve(void *arg, const struct mcp_host_request *req)
 		cli->asks_tail = &cli->asks;
 	*cli->asks_tail = a;
 	cli->asks_tail = &a->next;
+	tui_cli_asks_next(cli);
+}
+
+void
+tui_cli_asks_next(struct tui_cli *cli)
+{
 	approve_next(cli);
+	tui_cli_elicit_next(cli);
+	if (!cli->asking)
+		tui_cli_repl_next(cli);
 }
 
 static struct tui_cli_ask *
@@ -158,10 +167,7 @@ approve_line(struct tui_cli *cli, char *line)
 	cli->asking = false;
 	approve_answer(cli, a, d, "user");
 	approve_free(a);
-	if (cli->asks != NULL)
-		approve_next(cli);
-	else if (cli->in_repl && !cli->running)
-		tui_cli_repl_next(cli);
+	tui_cli_asks_next(cli);
 }
 
 static void

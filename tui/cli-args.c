@@ -185,6 +185,13 @@ args_value(const cJSON *schema, const char *s, char *what, size_t size)
 	return arr;
 }
 
+cJSON *
+tui_cli_args_value(const cJSON *schema, const char *text, char *what,
+    size_t size)
+{
+	return args_value(schema, text, what, size);
+}
+
 static bool
 args_allows_more(const cJSON *schema)
 {

@@ -275,6 +275,7 @@ tui_cli_host(struct tui_cli *cli)
 	opts.on_event = cli_on_event;
 	opts.approve = tui_cli_approve;
 	opts.on_roots = cli_on_roots;
+	opts.on_elicitation = tui_cli_elicit;
 	opts.arg = cli;
 	opts.always_ask = tui_cli_always_ask;
 	cli->host = mcp_host_new(cli->base, &opts);
@@ -589,6 +590,7 @@ cli_signal_cb(evutil_socket_t sig, short events, void *arg)
 	if (cli->in_repl && sig == SIGINT) {
 		if (cli->running) {
 			tui_cli_approve_clear(cli);
+			tui_cli_elicit_clear(cli);
 			if (cli->call != 0)
 				mcp_host_cancel(cli->host, cli->call,
 				    "interrupted by the user");
@@ -734,6 +736,7 @@ tui_cli_main(int argc, char **argv)
 
 	tui_cli_input_stop(&cli);
 	tui_cli_approve_clear(&cli);
+	tui_cli_elicit_clear(&cli);
 	tui_cli_repl_free(&cli);
 	cli_stop_servers(&cli);
 	mcp_host_free(cli.host);

@@ -34,6 +34,7 @@ extern const char tui_cli_status_help[];
 
 struct tui_cli;
 struct tui_cli_ask;
+struct tui_cli_elicit;
 
 /* One subcommand: a const table entry, one per file (tui/cli-NAME.c). */
 struct tui_cli_cmd {
@@ -91,7 +92,8 @@ struct tui_cli {
 
 	/* Approvals waiting for an answer, asked one at a time. */
 	struct tui_cli_ask *asks, **asks_tail;
-	bool asking;
+	struct tui_cli_elicit *elicits;	/* servers' questions (cli-elicit.c) */
+	bool asking;			/* one of them is on the terminal */
 
 	/* Line input through readline's callback interface. */
 	struct event *stdin_ev;
@@ -164,6 +166,18 @@ extern const char *const tui_cli_always_ask[];
 void tui_cli_approve(void *arg, const struct mcp_host_request *);
 /* Forget approvals not answered yet (the host drops them on free). */
 void tui_cli_approve_clear(struct tui_cli *);
+/* Put the next waiting question (approval, then elicitation) on the
+ * terminal; with none, the REPL's prompt. */
+void tui_cli_asks_next(struct tui_cli *);
+
+/* tui/cli-elicit.c */
+/* The host's on_elicitation callback (arg: the struct tui_cli). */
+void tui_cli_elicit(void *arg, const char *server, struct mcp_request *,
+    const cJSON *params);
+/* Ask the next waiting elicitation unless the terminal is busy. */
+void tui_cli_elicit_next(struct tui_cli *);
+/* Answer every waiting elicitation "cancel". */
+void tui_cli_elicit_clear(struct tui_cli *);
 
 /* tui/cli-state.c: files under $XDG_STATE_HOME/tripmcp/ */
 /* The state directory, made on first use (0700); NULL after warning once. */
@@ -194,6 +208,10 @@ char *tui_cli_state_path(struct tui_cli *, const char *file);
  * owns, or NULL with a one-line reason in err. */
 cJSON *tui_cli_args_tool(const cJSON *tool, const char *qualified, int n,
     char **words, char *err, size_t errlen);
+/* One value typed from its schema (as for key=value); NULL with a reason
+ * ("must be an integer") in what. */
+cJSON *tui_cli_args_value(const cJSON *schema, const char *text, char *what,
+    size_t size);
 /* Prompt arguments: key=value words as strings, checked against the
  * prompt's declared arguments. */
 cJSON *tui_cli_args_prompt(const cJSON *prompt, const char *qualified, int n,
