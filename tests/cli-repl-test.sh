@@ -61,6 +61,16 @@ wait_for() {
 	return 1
 }
 
+# wait_count REGEX N: until the screen shows it N times.
+wait_count() {
+	local i
+	for i in $(seq 1 150); do
+		[ "$(screen | grep -cE -- "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # check NAME REGEX [SECONDS]
 check() {
 	if wait_for "$2" "${3:-15}"; then
@@ -160,7 +170,9 @@ check "Ctrl-C at the prompt drops the line" '^tripmcp> call weather/checkWeather
 tm send-keys 'call calendar/sendEmail to=me@example.com subject=Stop body=Hi' Enter
 check "a question before Ctrl-C" '"subject":"Stop"'
 tm send-keys C-c
-check "Ctrl-C at a question denies it" 'calendar/sendEmail: declined; nothing was sent'
+wait_count 'calendar/sendEmail: declined; nothing was sent' 2 &&
+    ok "Ctrl-C at a question denies it" ||
+    bad "Ctrl-C at a question denies it" "$(screen | grep -v '^$' | tail -8)"
 grep -q '"subject":"Stop".*"decision":"deny","by":"interrupted"' "$STATE/audit.log" &&
     ok "the interrupted question is audited" || bad "the interrupted question is audited" "$(tail -2 "$STATE/audit.log")"
 check "the prompt comes back after Ctrl-C" '^tripmcp> $'
@@ -174,9 +186,12 @@ weather=$(pgrep -P "$repl" -f tripmcp-weather | head -1)
 if [ -n "$weather" ]; then
 	kill -9 "$weather"
 	check "a killed server is reported in the REPL" 'tripmcp: weather: restarting: .*signal 9'
-	sleep 1
-	tm send-keys 'call weather/getSeasonalInfo location=Lisbon' Enter
-	check "the restarted server answers" 'Lisbon, Portugal'
+	# It comes back after 250 ms (more on a loaded machine): try a few times.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		tm send-keys 'call weather/getSeasonalInfo location=Reykjavik' Enter
+		wait_for 'Best time to visit Reykjav' 2 && break
+	done
+	check "the restarted server answers" 'Best time to visit Reykjav'
 else
 	bad "found the weather server's process" "shell $shell repl $repl"
 fi
