@@ -85,6 +85,10 @@ run servers extra
 expect "an extra argument: usage" 2 '' "unexpected argument 'extra'"
 run -c
 expect "-c without FILE: usage" 2 '' '-c needs a FILE'
+run --timeout soon servers
+expect "a bad --timeout: usage" 2 '' "--timeout takes milliseconds from 1 to 86400000, not 'soon'"
+run call weather/checkWeather --timeout 0
+expect "a bad --timeout after the command: usage" 2 '' "not '0'"
 
 # servers ----------------------------------------------------------------------
 run servers

@@ -69,6 +69,8 @@ run call everything/get-tiny-image
 expect "an image block is described, not dumped" 0 '^\[image image/png, [0-9]+ bytes\]$'
 run --verbose call everything/trigger-long-running-operation duration=0.3 steps=3
 expect "progress reaches the event stream" 0 'completed' 'call [0-9]+: progress 3/3'
+run call everything/trigger-long-running-operation duration=5 steps=1 --timeout 300
+expect "--timeout: a call without progress in time exits 3" 3 '^$' 'timed out after 300 ms without progress'
 run read demo://resource/static/document/features.md
 expect "read a resource the third-party server owns" 0 '[A-Za-z]'
 run prompt everything/args-prompt city=Lisbon

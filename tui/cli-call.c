@@ -68,7 +68,12 @@ call_go(struct tui_cli *cli)
 		tui_cli_usage(cli, "%s", err);
 		return;
 	}
-	cli->call = mcp_host_call_tool(cli->host, q, args, NULL, call_done,
+	struct mcp_host_call_opts opts = { 0 };
+
+	/* --timeout: how long without an answer or progress (the server's
+	 * maximum still bounds the whole call). */
+	opts.timeout_ms = cli->timeout_ms;
+	cli->call = mcp_host_call_tool(cli->host, q, args, &opts, call_done,
 	    cli);
 }
 

@@ -53,6 +53,8 @@ static const char options_help[] =
     "  -j, --json         machine output: JSON on stdout\n"
     "  -v, --verbose      the host's event stream on stderr\n"
     "  -y, --yes          approve the actions of this one command\n"
+    "  -t, --timeout MS   a tool call may go MS without an answer or progress\n"
+    "                     (default: the server's configuration, else 60000)\n"
     "  -h, --help         this help; 'tripmcp COMMAND --help' for a command\n"
     "  -V, --version      the version\n";
 
@@ -105,8 +107,9 @@ cli_cmd_help(const struct tui_cli_cmd *c)
 {
 	printf("usage: " TUI_CLI_PROG " [OPTIONS] %s %s\n\n%s\n%s", c->name,
 	    c->synopsis, c->summary, c->help);
-	printf("\ncommand options: -j/--json, -y/--yes, -h/--help (and the "
-	    "program's, see 'tripmcp --help')\n\n%s", tui_cli_status_help);
+	printf("\ncommand options: -j/--json, -y/--yes, -t/--timeout MS, "
+	    "-h/--help (and the\nprogram's, see 'tripmcp --help')\n\n%s",
+	    tui_cli_status_help);
 }
 
 /* Reporting */
@@ -481,9 +484,25 @@ tui_cli_input_stop(struct tui_cli *cli)
 static const struct option cmd_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 't' },
 	{ "yes", no_argument, NULL, 'y' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --timeout's MS: 1 to 86400000 (a day); -1 otherwise. */
+static int
+cli_timeout(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > 86400000)
+		return -1;
+	return (int)v;
+}
 
 void
 tui_cli_start(struct tui_cli *cli, int argc, char **argv)
@@ -498,6 +517,7 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 	cli->declined_told = false;
 	cli->json = cli->json_global;
 	cli->yes = cli->yes_global;
+	cli->timeout_ms = cli->timeout_global;
 	if (c == NULL) {
 		name = tui_cli_clean(argv[0], false);
 		tui_cli_usage(cli, "unknown command '%s'", name);
@@ -508,7 +528,8 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 	optind = 0;	/* GNU: start afresh (the REPL parses many times);
 			 * options may follow the arguments ("--" ends them) */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hjy", cmd_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hjt:y", cmd_options, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'h':
 			cli_cmd_help(c);
@@ -520,7 +541,20 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 		case 'y':
 			cli->yes = true;
 			break;
+		case 't':
+			if ((cli->timeout_ms = cli_timeout(optarg)) < 0) {
+				name = tui_cli_clean(optarg, false);
+				tui_cli_usage(cli, "--timeout takes milliseconds "
+				    "from 1 to 86400000, not '%s'", name);
+				free(name);
+				return;
+			}
+			break;
 		default:
+			if (optopt == 't') {
+				tui_cli_usage(cli, "--timeout needs MS");
+				return;
+			}
 			name = tui_cli_clean(argv[optind - 1], false);
 			tui_cli_usage(cli, "%s: unknown option '%s'", c->name,
 			    name);
@@ -636,6 +670,7 @@ static const struct option main_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "yes", no_argument, NULL, 'y' },
@@ -651,7 +686,7 @@ tui_cli_main(int argc, char **argv)
 	int ch, status, sfd;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+c:hjvVy", main_options,
+	while ((ch = getopt_long(argc, argv, "+c:hjt:vVy", main_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -672,7 +707,23 @@ tui_cli_main(int argc, char **argv)
 		case 'y':
 			cli.yes_global = true;
 			break;
+		case 't':
+			if ((cli.timeout_global = cli_timeout(optarg)) < 0) {
+				char *o = tui_cli_clean(optarg, false);
+
+				fprintf(stderr, TUI_CLI_PROG ": --timeout takes "
+				    "milliseconds from 1 to 86400000, not '%s'\n",
+				    o);
+				free(o);
+				return TUI_CLI_USAGE;
+			}
+			break;
 		default:
+			if (optopt == 't') {
+				fprintf(stderr, TUI_CLI_PROG ": --timeout needs "
+				    "MS; try '" TUI_CLI_PROG " --help'\n");
+				return TUI_CLI_USAGE;
+			}
 			if (optopt == 'c')
 				fprintf(stderr, TUI_CLI_PROG ": -c needs a "
 				    "FILE; try '" TUI_CLI_PROG " --help'\n");

@@ -72,6 +72,7 @@ struct tui_cli {
 	const char *config_path;	/* -c */
 	bool json_global, yes_global, verbose;
 	bool json, yes;			/* for the running command */
+	int timeout_global, timeout_ms;	/* --timeout for tool calls, or 0 */
 	bool interactive;		/* stdin and stderr are terminals */
 	bool in_repl;
 
