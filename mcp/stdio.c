@@ -23,7 +23,8 @@
 
 #define MCP_STDIO_READ_CHUNK	65536
 #define MCP_STDIO_GRACE_MS	2000
-#define MCP_STDIO_EXIT_WAIT_MS	100	/* for the status after EOF */
+#define MCP_STDIO_EXIT_WAIT_MS	500	/* for the status after EOF (a
+					 * loaded machine runs the reaper late) */
 #define MCP_STDIO_STDERR_MAX	(64u * 1024)
 #define MCP_STDIO_STDERR_BURST	16	/* reads of stderr per callback */
 #define MCP_STDIO_EXIT_READS	64	/* reads of stdout once the child ended */

@@ -66,7 +66,7 @@ char *mcp_stdio_stderr(const struct mcp_transport *, size_t *len);
 
 /* When a child spawned by mcp_stdio_spawn_ex closes its stdout by itself
  * (mcp_stdio_spawn keeps reporting NULL), the close report waits
- * up to 100 ms for its exit status: a status other than 0 or a signal makes
+ * up to 500 ms for its exit status: a status other than 0 or a signal makes
  * the reason ("exited with status 3", "killed by signal 9 (Killed)"); exit
  * status 0 stays an orderly close (reason NULL); a child still running then
  * makes "the server closed its output but is still running; stopping it"

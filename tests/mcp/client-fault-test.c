@@ -708,11 +708,14 @@ stderr_flood_is_kept_in_the_ring(void)
 	}
 	CHECK_EQ_INT(ok, 20);
 	CHECK(fx_wait_received(&f, "flood done\n", 20000));
+	/* The last 64 KiB, from a line's start: flood lines, and maybe the
+	 * server's "recv" lines of calls that ran late. */
 	err = mcp_stdio_stderr(f.t, &len);
 	CHECK(err != NULL && len <= 64 * 1024 && len > 60 * 1024);
-	CHECK(err != NULL && strncmp(err, "flood line ", 11) == 0);
-	CHECK(err != NULL && len >= 11 &&
-	    strcmp(err + len - 11, "flood done\n") == 0);
+	CHECK(err != NULL && (strncmp(err, "flood line ", 11) == 0 ||
+	    strncmp(err, "recv ", 5) == 0));
+	CHECK(err != NULL && len > 0 && err[len - 1] == '\n');
+	CHECK(err != NULL && strstr(err, "flood line 00") != NULL);
 	free(err);
 	fx_check_alive(&f);
 	fx_stop(&f);
@@ -848,7 +851,9 @@ cancel_racing_the_response(void)
 	/* Send the request and give the server time to answer, but read
 	 * nothing yet (the loop does not run). */
 	memset(&logs, 0, sizeof logs);
-	event_base_loop(base, EVLOOP_NONBLOCK);
+	/* ONCE: NONBLOCK alone goes on turning while events come, and
+	 * would read the answer. */
+	event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	usleep(200000);
 	CHECK_EQ_INT(b.calls, 0);
 	CHECK_EQ_INT(mcp_client_cancel(f.c, h, "changed my mind"), 0);
