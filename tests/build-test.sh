@@ -64,6 +64,15 @@ rc=$?
 check "make install honours PREFIX and DESTDIR" $? "$out"
 "$tmp/stage/usr/bin/mcp-example-everything" --version | grep -q '^mcp-example-everything '
 check "the installed program runs" $?
+[ -f "$tmp/stage/usr/share/man/man5/tripmcp-config.5" ] &&
+    [ -f "$tmp/stage/usr/share/man/man1/tripmcp-travel.1" ]
+check "make install puts the man pages of sections 1 and 5" $?
+# An installed server finds its seed data under the prefix, wherever the
+# build tree is: it seeds a fresh database and exits at EOF.
+out=$(env -u TRIPMCP_DATA_DIR "$tmp/stage/usr/bin/tripmcp-weather" --db "$tmp/w.db" </dev/null 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ -s "$tmp/w.db" ]
+check "an installed server seeds its database from the installed data" $? "$out"
 
 out=$(make --no-print-directory help 2>&1)
 for t in run test bench fuzz deps install; do
