@@ -133,9 +133,26 @@ db_load_v2(sqlite3 *db, void *arg, char *err, size_t errlen)
 	return (travel_hotels_seed(db, app->data_dir, err, errlen));
 }
 
+/*
+ * Version 3: the legs flights are made of, out of routes.csv's rows: one row
+ * per airline flying a pair nonstop under its own code, clustered by
+ * airports, so that a one-stop search is two primary-key lookups a row
+ * instead of an index scan, table lookups and an airline check per row.
+ */
+static const char db_schema_v3[] =
+    "CREATE TABLE legs ("
+    " src TEXT NOT NULL, dst TEXT NOT NULL, airline TEXT NOT NULL,"
+    " active INTEGER NOT NULL,"		/* the airline is operating */
+    " PRIMARY KEY (src, dst, airline)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO legs SELECT r.src_iata, r.dst_iata,"
+    " r.airline_code, EXISTS (SELECT 1 FROM airlines a WHERE"
+    " a.iata = r.airline_code AND a.active = 'Y')"
+    " FROM routes r WHERE r.stops = 0 AND r.codeshare IS NULL;";
+
 const struct common_db_migration travel_db_migrations[] = {
 	{ 1, db_schema_v1, db_load_v1 },
 	{ 2, travel_hotels_schema, db_load_v2 },
+	{ 3, db_schema_v3, NULL },
 };
 const size_t travel_db_nmigrations =
     sizeof travel_db_migrations / sizeof travel_db_migrations[0];

@@ -88,14 +88,61 @@ static const char flights_airport_sql[] =
     "SELECT a.lat, a.lon, a.tz, coalesce(r.routes, 0) FROM airports a "
     "LEFT JOIN airport_routes r ON r.iata = a.iata WHERE a.iata = ?";
 
+/*
+ * Airports never change once the database is seeded, and a search looks
+ * the same few up again and again (every hub of every candidate, both
+ * ways): answers are kept, indexed directly by the three letters.
+ */
+#define FLIGHTS_AIRPORT_SLOTS	(26 * 26 * 26)
+static struct {
+	signed char		found;	/* 0: not asked yet, 1, or -1 (unknown) */
+	struct flights_airport	a;
+} flights_airport_cache[FLIGHTS_AIRPORT_SLOTS];
+
+static int
+flights_airport_slot(const char *iata)
+{
+	int	i, slot = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (iata[i] < 'A' || iata[i] > 'Z')
+			return (-1);
+		slot = slot * 26 + (iata[i] - 'A');
+	}
+	return (iata[3] == '\0' ? slot : -1);
+}
+
+static int flights_airport_read(sqlite3 *, const char *,
+    struct flights_airport *, char *, size_t);
+
 /* 1 found, 0 unknown (or no time zone), -1 error. */
 static int
 flights_airport(sqlite3 *db, const char *iata, struct flights_airport *a,
     char *err, size_t errlen)
 {
+	int	slot = flights_airport_slot(iata), r;
+
+	if (slot < 0)
+		return (flights_airport_read(db, iata, a, err, errlen));
+	if (flights_airport_cache[slot].found != 0) {
+		*a = flights_airport_cache[slot].a;
+		return (flights_airport_cache[slot].found > 0);
+	}
+	if ((r = flights_airport_read(db, iata, a, err, errlen)) < 0)
+		return (-1);
+	flights_airport_cache[slot].found = r > 0 ? 1 : -1;
+	flights_airport_cache[slot].a = *a;
+	return (r);
+}
+
+static int
+flights_airport_read(sqlite3 *db, const char *iata, struct flights_airport *a,
+    char *err, size_t errlen)
+{
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	memset(a, 0, sizeof *a);
 	if ((st = travel_db_stmt(db, flights_airport_sql, err, errlen)) == NULL)
 		return (-1);
 	sqlite3_bind_text(st, 1, iata, -1, SQLITE_STATIC);
@@ -130,12 +177,10 @@ flights_km(const struct flights_airport *a, const struct flights_airport *b)
 /* Routes ------------------------------------------------------------------ */
 
 static const char flights_operates_sql[] =
-    "SELECT 1 FROM routes WHERE src_iata = ?1 AND dst_iata = ?2 AND "
-    "airline_code = ?3 AND stops = 0 AND codeshare IS NULL LIMIT 1";
+    "SELECT 1 FROM legs WHERE src = ?1 AND dst = ?2 AND airline = ?3";
 
 static const char flights_competition_sql[] =
-    "SELECT count(DISTINCT airline_code) FROM routes WHERE src_iata = ?1 "
-    "AND dst_iata = ?2 AND stops = 0 AND codeshare IS NULL";
+    "SELECT count(*) FROM legs WHERE src = ?1 AND dst = ?2";
 
 /* Whether airline flies from -> to itself: 1, 0, or -1 on error. */
 static int
@@ -661,20 +706,14 @@ travel_flights_airlines(sqlite3 *db, const char *query, char codes[][4],
 /* Searching --------------------------------------------------------------- */
 
 static const char flights_nonstop_sql[] =
-    "SELECT DISTINCT r.airline_code FROM routes r WHERE r.src_iata = ?1 AND "
-    "r.dst_iata = ?2 AND r.stops = 0 AND r.codeshare IS NULL AND EXISTS "
-    "(SELECT 1 FROM airlines a WHERE a.iata = r.airline_code AND "
-    "a.active = 'Y') ORDER BY r.airline_code";
+    "SELECT airline FROM legs WHERE src = ?1 AND dst = ?2 AND active "
+    "ORDER BY airline";
 
 static const char flights_onestop_sql[] =
-    "SELECT DISTINCT r1.airline_code, r1.dst_iata FROM routes r1 "
-    "JOIN routes r2 ON r2.src_iata = r1.dst_iata AND r2.dst_iata = ?2 AND "
-    "r2.airline_code = r1.airline_code AND r2.stops = 0 AND "
-    "r2.codeshare IS NULL "
-    "WHERE r1.src_iata = ?1 AND r1.stops = 0 AND r1.codeshare IS NULL AND "
-    "r1.dst_iata <> ?2 AND EXISTS (SELECT 1 FROM airlines a WHERE "
-    "a.iata = r1.airline_code AND a.active = 'Y') "
-    "ORDER BY r1.airline_code, r1.dst_iata";
+    "SELECT l1.airline, l1.dst FROM legs l1 JOIN legs l2 ON "
+    "l2.src = l1.dst AND l2.dst = ?2 AND l2.airline = l1.airline "
+    "WHERE l1.src = ?1 AND l1.dst <> ?2 AND l1.active "
+    "ORDER BY l1.airline, l1.dst";
 
 struct flights_cand {
 	char	airline[4];
