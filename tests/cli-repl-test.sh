@@ -9,7 +9,8 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-TRIPMCP=$PWD/$BUILD/asan/tripmcp
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+TRIPMCP=$BUILD/asan/tripmcp
 pass=0
 fail=0
 TMP=$(mktemp -d)

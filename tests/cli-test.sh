@@ -8,8 +8,9 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 TRIPMCP=$BUILD/asan/tripmcp
-EVERYTHING=$PWD/$BUILD/asan/mcp-example-everything
+EVERYTHING=$BUILD/asan/mcp-example-everything
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export TRIPMCP_TODAY=2024-05-01
@@ -215,7 +216,7 @@ v=$(pyjson 'd["structuredContent"]["count"]')
 
 # A configuration cannot auto-approve an email, nor a grant allow it.
 cat >"$TMP/auto.json" <<EOF
-{"mcpServers": {"calendar": {"command": "$PWD/$BUILD/asan/tripmcp-calendar",
+{"mcpServers": {"calendar": {"command": "$BUILD/asan/tripmcp-calendar",
   "tripmcp": {"approve": {"sendEmail": "auto", "*": "auto"}}}}}
 EOF
 mkdir -p "$STATE"
@@ -229,7 +230,7 @@ expect "config \"auto\" and a grant cannot approve sendEmail" 4 '' 'sendEmail al
 
 # A rule on an argument's value: typed numbers reach the gate as numbers.
 cat >"$TMP/price.json" <<EOF
-{"mcpServers": {"travel": {"command": "$PWD/$BUILD/asan/tripmcp-travel",
+{"mcpServers": {"travel": {"command": "$BUILD/asan/tripmcp-travel",
   "tripmcp": {"approve": {"searchHotels": {"askAbove": {"maxPrice": 300}}}}}}}
 EOF
 run -c "$TMP/price.json" call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2 maxPrice=250
@@ -301,7 +302,7 @@ grep -q $'\033' <<<"$ERR" && bad "no escape sequence reaches stderr" "$ERR" ||
 # Configuration files ----------------------------------------------------------
 fresh
 printf '{\n  "mcpServers": {\n    "weather": {"command": "%s"},\n    "b": {"command": "x",\n      "args": [1]}\n  }\n}\n' \
-    "$PWD/$BUILD/asan/tripmcp-weather" >"$TMP/bad.json"
+    "$BUILD/asan/tripmcp-weather" >"$TMP/bad.json"
 run -c "$TMP/bad.json" servers
 expect "a bad config: its position" 2 '' 'bad.json:5:16: mcpServers.b.args\[0\]: expected a string'
 [ ! -e "$XDG_DATA_HOME/tripmcp/weather.db" ] && ok "a bad config starts nothing" ||
@@ -335,7 +336,7 @@ expect "its tool error exits 1" 1
 
 cat >"$TMP/down.json" <<EOF
 {"mcpServers": {"gone": {"command": "$TMP/no-such-server"},
-  "weather": {"command": "$PWD/$BUILD/asan/tripmcp-weather"}}}
+  "weather": {"command": "$BUILD/asan/tripmcp-weather"}}}
 EOF
 run -c "$TMP/down.json" servers
 expect "servers: one that cannot start exits 3" 3 '^gone +failed'

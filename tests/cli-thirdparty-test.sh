@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 TRIPMCP=$BUILD/asan/tripmcp
 SERVER=$PWD/tests/interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99
@@ -30,9 +31,9 @@ fi
 
 cat >"$TMP/config.json" <<EOF
 {"mcpServers": {
-  "travel": {"command": "$PWD/$BUILD/asan/tripmcp-travel"},
-  "weather": {"command": "$PWD/$BUILD/asan/tripmcp-weather"},
-  "calendar": {"command": "$PWD/$BUILD/asan/tripmcp-calendar"},
+  "travel": {"command": "$BUILD/asan/tripmcp-travel"},
+  "weather": {"command": "$BUILD/asan/tripmcp-weather"},
+  "calendar": {"command": "$BUILD/asan/tripmcp-calendar"},
   "everything": {"command": "node", "args": ["$SERVER", "stdio"]}
 }}
 EOF
@@ -78,7 +79,7 @@ expect "a third-party prompt" 0 'Lisbon'
 run call weather/getSeasonalInfo location=Barcelona
 expect "a bundled server's tool in the same configuration" 0 'Barcelona'
 mkdir -p "$TMP/a trip"
-( cd "$TMP/a trip" && timeout 60 "$OLDPWD/$TRIPMCP" -c "$TMP/config.json" call everything/get-roots-list \
+( cd "$TMP/a trip" && timeout 60 "$TRIPMCP" -c "$TMP/config.json" call everything/get-roots-list \
     </dev/null >"$TMP/out" 2>"$TMP/err" ); RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
 expect "roots/list answers the current directory" 0 "URI: file://$TMP/a%20trip\$"
 run call everything/toggle-simulated-logging
@@ -102,7 +103,7 @@ if command -v tmux >/dev/null; then
 	}
 	check() { wait_for "$2" && ok "$1" || bad "$1" "the screen lacks /$2/" "$(screen | grep -v '^$' | tail -12)"; }
 	env | grep -E '^(HOME|XDG_[A-Z_]+|ASAN_OPTIONS|TRIPMCP_TODAY)=' | sed 's/^/export /; s/=\(.*\)$/="\1"/' >"$TMP/env.sh"
-	tm new-session -d -x 200 -y 60 "bash --norc --noprofile -c '. $TMP/env.sh; $PWD/$TRIPMCP -c $TMP/config.json call everything/trigger-elicitation-request; echo EXITED \$?; sleep 30'"
+	tm new-session -d -x 200 -y 60 "bash --norc --noprofile -c '. $TMP/env.sh; $TRIPMCP -c $TMP/config.json call everything/trigger-elicitation-request; echo EXITED \$?; sleep 30'"
 	check "the call is approved first" 'approve\? '
 	tm send-keys o Enter
 	check "the server's message is shown" 'everything asks for input: Please provide inputs'
