@@ -220,6 +220,13 @@ bookings_test_crash(void)
 
 	if (s != NULL && strcmp(s, "1") == 0)
 		_exit(70);
+	/* "stall": say so on stderr, then wait to be killed (kill -9). */
+	if (s != NULL && strcmp(s, "stall") == 0) {
+		fprintf(stderr, "tripmcp-travel: test hook: stalling inside a "
+		    "booking's transaction\n");
+		fflush(stderr);
+		sleep(30);
+	}
 }
 
 /* Records a booking row; OUT: *id. */

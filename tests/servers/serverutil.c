@@ -306,6 +306,12 @@ serverutil_dir(const struct serverutil *su)
 	return (su->dir[0] != '\0' ? su->dir : NULL);
 }
 
+pid_t
+serverutil_pid(struct serverutil *su)
+{
+	return (mcp_stdio_pid(su->t));
+}
+
 char *
 serverutil_stderr(struct serverutil *su)
 {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <cjson/cJSON.h>
 
@@ -43,6 +44,8 @@ struct mcp_client *serverutil_client(struct serverutil *);
  * (NULL when the caller chose db_path). */
 const char *serverutil_db_path(const struct serverutil *);
 const char *serverutil_dir(const struct serverutil *);
+/* The server's process id (0 once it has been reaped). */
+pid_t	 serverutil_pid(struct serverutil *);
 /* What the child wrote to stderr lately; the caller frees it. */
 char	*serverutil_stderr(struct serverutil *);
 

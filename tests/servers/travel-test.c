@@ -692,6 +692,102 @@ out:
 	serverutil_stop(b);
 }
 
+struct killed_box {
+	bool		 done;
+	int		 code;
+};
+
+static void
+killed_cb(void *arg, const struct mcp_response *r)
+{
+	struct killed_box *b = arg;
+
+	b->done = true;
+	b->code = r->code;
+}
+
+static bool
+killed_done(void *arg)
+{
+	return (((struct killed_box *)arg)->done);
+}
+
+struct stall_wait {
+	struct serverutil *s;
+};
+
+static bool
+stalled(void *arg)
+{
+	char	*text = serverutil_stderr(((struct stall_wait *)arg)->s);
+	bool	 yes = text != NULL && strstr(text, "stalling inside") != NULL;
+
+	free(text);
+	return (yes);
+}
+
+/* kill -9 while a booking's writes are in its open transaction: sqlite's
+ * journal undoes them, nothing is booked, the retried key books once. */
+static void
+test_kill9_in_booking(void)
+{
+	static const char *const stall[] = {
+		"TRIPMCP_TEST_CRASH_IN_BOOKING=stall", NULL
+	};
+	const char	*path = fresh_db("kill9.db");
+	struct serverutil *s;
+	struct killed_box kb = { false, 0 };
+	struct stall_wait sw;
+	char		 offer[160], before[512], after[512], args[512];
+	int		 seats;
+	bool		 err = false;
+	pid_t		 pid;
+	cJSON		*r;
+
+	CHECK(path != NULL);
+	if ((s = serverutil_start("travel", path, TODAY, stall)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	seats = first_offer(s, GUIDE_SEARCH, offer, sizeof offer);
+	CHECK(seats > 2);
+	db_state(path, before, sizeof before);
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"travelers\":2,"
+	    "\"idempotencyKey\":\"kill9-key\"}", offer);
+	mcp_client_call_tool(serverutil_client(s), "bookFlight",
+	    cJSON_Parse(args), NULL, killed_cb, &kb);
+	sw.s = s;
+	CHECK(testutil_loop_until(serverutil_base(s), stalled, &sw, 20000));
+	pid = serverutil_pid(s);
+	CHECK(pid > 0);
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	CHECK(testutil_loop_until(serverutil_base(s), killed_done, &kb, 10000));
+	CHECK(kb.code != 0);		/* the call failed, not hung */
+	serverutil_stop(s);
+	db_state(path, after, sizeof after);
+	CHECK_STR(after, before);
+
+	if ((s = serverutil_start("travel", path, TODAY, NULL)) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_EQ_INT(first_offer(s, GUIDE_SEARCH, offer, sizeof offer), seats);
+	snprintf(args, sizeof args, "{\"offerId\":\"%s\",\"travelers\":2,"
+	    "\"idempotencyKey\":\"kill9-key\"}", offer);
+	r = serverutil_call(s, "bookFlight", args, &err);
+	CHECK(r != NULL && !err);
+	cJSON_Delete(r);
+	r = serverutil_call(s, "bookFlight", args, &err);
+	CHECK(r != NULL && !err);
+	CHECK(cJSON_IsTrue(testutil_json_at(r, "structuredContent.replayed")));
+	cJSON_Delete(r);
+	CHECK_EQ_INT(rows(path, "bookings"), 1);
+	CHECK_EQ_INT(first_offer(s, GUIDE_SEARCH, offer, sizeof offer),
+	    seats - 2);
+	serverutil_stop(s);
+}
+
 /* A server killed inside its booking transaction leaves nothing. */
 static void
 test_crash_in_booking(void)
@@ -1205,6 +1301,7 @@ main(void)
 	TEST(test_completion);
 	TEST(test_last_seat_race);
 	TEST(test_crash_in_booking);
+	TEST(test_kill9_in_booking);
 
 	serverutil_stop(su);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
