@@ -872,6 +872,22 @@ mcp_call_return_text(struct mcp_call *c, const char *text)
 }
 
 void
+mcp_call_return_resource_text(struct mcp_call *c, const char *uri,
+    const char *mime_type, const char *text)
+{
+	cJSON *result = cJSON_CreateObject(), *contents = cJSON_CreateArray();
+	cJSON *item = cJSON_CreateObject();
+
+	mcp_json_add_str(item, "uri", uri);
+	if (mime_type != NULL)
+		mcp_json_add_str(item, "mimeType", mime_type);
+	mcp_json_add_str(item, "text", text);
+	cJSON_AddItemToArray(contents, item);
+	mcp_json_add(result, "contents", contents);
+	mcp_call_return(c, result);
+}
+
+void
 mcp_call_return_structured(struct mcp_call *c, cJSON *structured,
     const char *summary)
 {

@@ -163,6 +163,9 @@ const char *mcp_call_name(const struct mcp_call *);	/* tool/prompt name or uri *
 void mcp_call_return(struct mcp_call *, cJSON *result);
 /* Tool results: one text block. */
 void mcp_call_return_text(struct mcp_call *, const char *text);
+/* Resource results: one text content of uri (mime_type may be NULL). */
+void mcp_call_return_resource_text(struct mcp_call *, const char *uri,
+    const char *mime_type, const char *text);
 /* Tool results: structured content (taken) plus its text summary; checked
  * against the tool's outputSchema (a mismatch becomes an internal error). */
 void mcp_call_return_structured(struct mcp_call *, cJSON *structured,

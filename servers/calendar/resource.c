@@ -220,7 +220,7 @@ resource_read(struct mcp_call *c, const char *uri, const cJSON *vars,
 				    "period");
 	char			 cal[128], period[128], err[512];
 	struct common_date	 first, last;
-	cJSON			*doc, *result, *contents, *item;
+	cJSON			*doc;
 	char			*text;
 	int			 not_found;
 
@@ -245,16 +245,8 @@ resource_read(struct mcp_call *c, const char *uri, const cJSON *vars,
 	watch_uri(st, uri, cal, &first, &last);
 	text = mcp_json_print(doc, NULL);
 	cJSON_Delete(doc);
-	result = cJSON_CreateObject();
-	contents = cJSON_CreateArray();
-	item = cJSON_CreateObject();
-	mcp_json_add_str(item, "uri", uri);
-	mcp_json_add_str(item, "mimeType", "application/json");
-	mcp_json_add_str(item, "text", text);
+	mcp_call_return_resource_text(c, uri, "application/json", text);
 	free(text);
-	cJSON_AddItemToArray(contents, item);
-	mcp_json_add(result, "contents", contents);
-	mcp_call_return(c, result);
 }
 
 /* Completion -------------------------------------------------------------- */

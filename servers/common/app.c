@@ -79,6 +79,34 @@ common_app_find_data_dir(char *err, size_t errlen)
 	return (NULL);
 }
 
+#define APP_NOTICE_MAX	(1024 * 1024)
+
+char *
+common_app_notice(const struct common_app *app, char *err, size_t errlen)
+{
+	char	 path[PATH_MAX], *buf;
+	FILE	*f;
+	size_t	 n;
+
+	if (app->data_dir == NULL || (size_t)snprintf(path, sizeof path,
+	    "%s/NOTICE", app->data_dir) >= sizeof path ||
+	    (f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read %s/NOTICE; reinstall "
+		    "tripmcp's data folder", app->data_dir != NULL ?
+		    app->data_dir : "(no data directory)");
+		return (NULL);
+	}
+	if ((buf = malloc(APP_NOTICE_MAX + 1)) == NULL) {
+		fprintf(stderr, "out of memory allocating %d bytes\n",
+		    APP_NOTICE_MAX + 1);
+		abort();
+	}
+	n = fread(buf, 1, APP_NOTICE_MAX, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (buf);
+}
+
 static int
 app_opt(void *arg, const char *opt, const char *value)
 {

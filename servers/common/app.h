@@ -58,6 +58,13 @@ int	 common_app_main(struct common_app *, const struct mcp_server_info *,
 	     int argc, char **argv);
 
 /*
+ * The data's attributions (data_dir/NOTICE, at most 1 MiB) for a server's
+ * about resource; the caller frees it. NULL with err naming the file.
+ */
+char	*common_app_notice(const struct common_app *, char *err,
+	     size_t errlen);
+
+/*
  * Finds the seed data directory: TRIPMCP_DATA_DIR, else ../data beside the
  * executable (a build tree), else ../share/tripmcp/data beside it, else the
  * compiled-in install directory; the first holding airports.csv. Returns a

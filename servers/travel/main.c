@@ -54,35 +54,15 @@ travel_about(struct mcp_call *call, const char *uri, const cJSON *vars,
     void *arg)
 {
 	struct common_app	*app = arg;
-	char			 path[4096], *text = NULL;
-	FILE			*f;
-	long			 len;
-	cJSON			*res, *contents, *c;
+	char			*text, err[512];
 
 	(void)vars;
-	snprintf(path, sizeof path, "%s/NOTICE", app->data_dir);
-	if ((f = fopen(path, "rb")) != NULL) {
-		if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-		    len < 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0) {
-			text = mcp_xmalloc((size_t)len + 1);
-			text[fread(text, 1, (size_t)len, f)] = '\0';
-		}
-		fclose(f);
-	}
-	if (text == NULL) {
-		mcp_call_fail(call, MCP_INTERNAL_ERROR, "cannot read %s; "
-		    "reinstall tripmcp's data folder", path);
+	if ((text = common_app_notice(app, err, sizeof err)) == NULL) {
+		mcp_call_fail(call, MCP_INTERNAL_ERROR, "%s", err);
 		return;
 	}
-	res = cJSON_CreateObject();
-	contents = cJSON_AddArrayToObject(res, "contents");
-	c = cJSON_CreateObject();
-	cJSON_AddStringToObject(c, "uri", uri);
-	cJSON_AddStringToObject(c, "mimeType", "text/plain");
-	cJSON_AddStringToObject(c, "text", text);
-	cJSON_AddItemToArray(contents, c);
+	mcp_call_return_resource_text(call, uri, "text/plain", text);
 	free(text);
-	mcp_call_return(call, res);
 }
 
 static const struct mcp_resource travel_about_resource = {

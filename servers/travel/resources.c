@@ -51,13 +51,7 @@ static size_t resources_n;
 static void
 resources_contents(struct mcp_call *call, const char *uri, const char *text)
 {
-	cJSON	*res = cJSON_CreateObject(), *c = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(c, "uri", uri);
-	cJSON_AddStringToObject(c, "mimeType", "application/json");
-	cJSON_AddStringToObject(c, "text", text);
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(res, "contents"), c);
-	mcp_call_return(call, res);
+	mcp_call_return_resource_text(call, uri, "application/json", text);
 }
 
 /* Reads the data column of sql for key; NULL (not found or error). */

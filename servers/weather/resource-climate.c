@@ -15,7 +15,7 @@ climate_read(struct mcp_call *c, const char *uri, const cJSON *vars,
 	const cJSON		*city = cJSON_GetObjectItemCaseSensitive(vars,
 				    "city");
 	struct weather_normals	 n;
-	cJSON			*result, *contents, *item, *json;
+	cJSON			*json;
 	char			 msg[1024], *text;
 	int			 rc;
 
@@ -34,16 +34,8 @@ climate_read(struct mcp_call *c, const char *uri, const cJSON *vars,
 	json = weather_normals_json(&n, 0);
 	text = mcp_json_print(json, NULL);
 	cJSON_Delete(json);
-	result = cJSON_CreateObject();
-	contents = cJSON_CreateArray();
-	item = cJSON_CreateObject();
-	mcp_json_add_str(item, "uri", uri);
-	mcp_json_add_str(item, "mimeType", "application/json");
-	mcp_json_add_str(item, "text", text);
+	mcp_call_return_resource_text(c, uri, "application/json", text);
 	free(text);
-	cJSON_AddItemToArray(contents, item);
-	mcp_json_add(result, "contents", contents);
-	mcp_call_return(c, result);
 }
 
 const struct mcp_resource_template weather_resource_climate = {
