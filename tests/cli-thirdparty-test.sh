@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# tripmcp (the ASan+UBSan build) with a third-party server beside the bundled
-# three: the official @modelcontextprotocol/server-everything (pinned in
-# tests/interop/package.json, installed by tests/interop/setup.sh) in one
-# configuration with tripmcp-travel, -weather and -calendar.
+# tripmcp (the ASan+UBSan build) with third-party servers beside the bundled
+# three: the official @modelcontextprotocol/server-everything and
+# @modelcontextprotocol/server-filesystem (pinned in tests/interop/package.json,
+# installed by tests/interop/setup.sh) in one configuration with
+# tripmcp-travel, -weather and -calendar.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 TRIPMCP=$BUILD/asan/tripmcp
 SERVER=$PWD/tests/interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js
+FSSERVER=$PWD/tests/interop/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99
 export TRIPMCP_TODAY=2024-05-01
 pass=0
@@ -22,21 +24,31 @@ bad() { echo "FAIL thirdparty: $1"; shift; for l in "$@"; do echo "  $l"; done; 
 
 [ -x "$TRIPMCP" ] || { echo "FAIL thirdparty: $TRIPMCP is not built"; echo "0 passed, 1 failed"; exit 1; }
 if ! tests/interop/setup.sh >"$TMP/setup.log" 2>&1 || [ ! -f "$SERVER" ] ||
-    ! command -v node >/dev/null; then
-	echo "FAIL thirdparty: server-everything is not installed (tests/interop/setup.sh):"
+    [ ! -f "$FSSERVER" ] || ! command -v node >/dev/null; then
+	echo "FAIL thirdparty: server-everything or server-filesystem is not installed (tests/interop/setup.sh):"
 	tail -5 "$TMP/setup.log"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 
+# The filesystem server is rooted at a private directory, FS. tripmcp answers
+# roots/list with the directory it was started in, and server-filesystem
+# replaces its command-line directories with the client's roots once it has
+# them (a moment after initialization): so tripmcp runs in FS, where the two
+# agree, except for the roots check below.
+FS=$TMP/files
+mkdir -p "$FS"
+printf 'hola from the filesystem server\n' >"$FS/note.txt"
 cat >"$TMP/config.json" <<EOF
 {"mcpServers": {
   "travel": {"command": "$BUILD/asan/tripmcp-travel"},
   "weather": {"command": "$BUILD/asan/tripmcp-weather"},
   "calendar": {"command": "$BUILD/asan/tripmcp-calendar"},
-  "everything": {"command": "node", "args": ["$SERVER", "stdio"]}
+  "everything": {"command": "node", "args": ["$SERVER", "stdio"]},
+  "filesystem": {"command": "node", "args": ["$FSSERVER", "$FS"]}
 }}
 EOF
+cd "$FS" || exit 1
 
 run() {
 	timeout 60 "$TRIPMCP" -c "$TMP/config.json" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
@@ -59,9 +71,11 @@ expect() {	# NAME RC REGEX-OUT [REGEX-ERR]
 }
 
 run servers
-expect "four servers ready" 0 '^everything +ready .*mcp-servers/everything'
-n=$(grep -cE '^(travel|weather|calendar|everything) +ready' <<<"$OUT")
-[ "$n" -eq 4 ] && ok "all four listed ready" || bad "all four listed ready" "$OUT"
+expect "five servers ready" 0 '^everything +ready .*mcp-servers/everything'
+n=$(grep -cE '^(travel|weather|calendar|everything|filesystem) +ready' <<<"$OUT")
+[ "$n" -eq 5 ] && ok "all five listed ready" || bad "all five listed ready" "$OUT"
+grep -qE '^filesystem +ready +14 .*secure-filesystem-server' <<<"$OUT" &&
+    ok "server-filesystem is ready with its 14 tools" || bad "server-filesystem is ready with its 14 tools" "$OUT"
 run call everything/get-sum a=2 b=3.5
 expect "numbers typed from its schema (get-sum 2 + 3.5)" 0 'sum of 2 and 3.5 is 5.5'
 run call everything/echo message='hola, Barcelona'
@@ -84,6 +98,88 @@ mkdir -p "$TMP/a trip"
 expect "roots/list answers the current directory" 0 "URI: file://$TMP/a%20trip\$"
 run call everything/toggle-simulated-logging
 expect "a third-party tool that is not read-only asks (declined without a terminal)" 4 '^$' 'needs approval'
+
+# server-filesystem: what its tools declare decides the gate.
+audit() {	# TOOL: the audit log's last decision on it
+	grep -F "\"tool\":\"$1\"" "$XDG_STATE_HOME/tripmcp/audit.log" 2>/dev/null | tail -1
+}
+run tools filesystem
+expect "tools filesystem" 0 '^filesystem/list_directory  \(read-only\)$'
+others=$(grep -E '^[^ ]' <<<"$OUT" | grep -vE '^filesystem/')
+[ -z "$others" ] && ok "tools filesystem lists that server's tools only" ||
+    bad "tools filesystem lists that server's tools only" "$others"
+labels=$(sed -nE 's,^filesystem/([a-z_]+)  \((read-only|asks)\)$,\1 \2,p' <<<"$OUT" | sort)
+run --json tools filesystem
+declared=$(node -e '
+	const tools = JSON.parse(require("fs").readFileSync(0, "utf8"));
+	for (const t of tools)
+		if (t.server === "filesystem")
+			console.log(t.name, t.annotations && t.annotations.readOnlyHint === true ? "read-only" : "asks");
+' <<<"$OUT" 2>&1 | sort)
+if [ -n "$labels" ] && [ "$labels" = "$declared" ] && grep -q ' read-only$' <<<"$labels" &&
+    grep -q ' asks$' <<<"$labels"; then
+	ok "each filesystem tool is read-only exactly when it declares readOnlyHint, else it asks"
+else
+	bad "each filesystem tool is read-only exactly when it declares readOnlyHint, else it asks" \
+	    "shown: $(tr '\n' ' ' <<<"$labels")" "declared: $(tr '\n' ' ' <<<"$declared")"
+fi
+run call filesystem/list_allowed_directories
+expect "its allowed directory is the private one (the roots tripmcp gives agree)" 0 "^$FS\$"
+run call filesystem/list_directory path="$FS"
+expect "list_directory (readOnlyHint) runs unasked without a terminal" 0 '^\[FILE\] note\.txt$'
+audit list_directory | grep -qF '"decision":"once","by":"policy","reason":"read-only (readOnlyHint)"' &&
+    ok "the audit log says the policy let it run as read-only" ||
+    bad "the audit log says the policy let it run as read-only" "$(audit list_directory)"
+run call filesystem/read_text_file path="$FS/note.txt"
+expect "read_text_file runs unasked and reads the file" 0 '^hola from the filesystem server$'
+run call filesystem/write_file path="$FS/new.txt" content='written by tripmcp'
+expect "write_file without a terminal or --yes is refused" 4 '^$' \
+    'filesystem/write_file needs approval .* no terminal to ask on; nothing was sent'
+[ ! -e "$FS/new.txt" ] && ok "and the file is not created" || bad "and the file is not created" "$(ls -l "$FS")"
+audit write_file | grep -qF '"decision":"deny","by":"no terminal"' &&
+    ok "the audit log records the refusal" || bad "the audit log records the refusal" "$(audit write_file)"
+run --yes call filesystem/write_file path="$FS/new.txt" content='written by tripmcp'
+expect "write_file with --yes" 0 "^Successfully wrote to $FS/new.txt\$"
+[ "$(cat "$FS/new.txt" 2>/dev/null)" = 'written by tripmcp' ] && ok "the file holds what was sent" ||
+    bad "the file holds what was sent" "$(ls -l "$FS")"
+audit write_file | grep -qF '"decision":"once","by":"--yes"' &&
+    ok "the audit log records --yes" || bad "the audit log records --yes" "$(audit write_file)"
+
+# Resources go to the server that owns them, listed or by template.
+run --verbose read weather://climate/Barcelona
+expect "a bundled server's resource template is read from it" 0 '"label":"Barcelona, Spain"' \
+    'resources/read weather/weather://climate/Barcelona done'
+run --verbose read demo://resource/dynamic/text/3
+expect "a third-party resource template is read from it" 0 '^Resource 3: ' \
+    'resources/read everything/demo://resource/dynamic/text/3 done'
+run --verbose read calendar://us-holidays/July-2024
+expect "a listed resource is read from the server that lists it" 0 'Independence Day' \
+    'resources/read calendar/calendar://us-holidays/July-2024 done'
+
+# One REPL session, its commands piped in: calls on two servers, --yes for one
+# command only, and a resource read, all on the servers started once.
+rm -f "$FS/repl.txt"
+printf '%s\n' "call filesystem/read_text_file path=$FS/note.txt" \
+    "call weather/checkWeather location=Barcelona startDate=2024-06-15 endDate=2024-06-22" \
+    "call filesystem/write_file path=$FS/repl.txt content=one" \
+    "call --yes filesystem/write_file path=$FS/repl.txt content=two" \
+    "call filesystem/write_file path=$FS/repl.txt content=three" \
+    "read demo://resource/static/document/features.md" >"$TMP/repl.in"
+cat "$TMP/repl.in" | timeout 60 "$TRIPMCP" -c "$TMP/config.json" --verbose repl >"$TMP/out" 2>"$TMP/err"
+RC=${PIPESTATUS[1]}; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+grep -qE 'Sanitizer|runtime error' "$TMP/err" && bad "no sanitizer report: repl" "$(head -20 "$TMP/err")"
+expect "repl: a filesystem call" 0 '^hola from the filesystem server$'
+expect "repl: then a weather call in the same session" 0 '^2024-06-22: Sunny'
+n=$(grep -cE ': (travel|weather|calendar|everything|filesystem): starting$' <<<"$ERR")
+[ "$n" -eq 5 ] && ok "repl: each server started once for the whole session" ||
+    bad "repl: each server started once for the whole session" "$n starts" "${ERR:0:400}"
+n=$(grep -c 'filesystem/write_file needs approval' <<<"$ERR")
+[ "$n" -eq 2 ] && [ "$(cat "$FS/repl.txt" 2>/dev/null)" = two ] &&
+    ok "repl: --yes approves its one command; the writes before and after are refused" ||
+    bad "repl: --yes approves its one command; the writes before and after are refused" \
+        "$n refusals, file: $(cat "$FS/repl.txt" 2>/dev/null)"
+expect "repl: a resource read in the same session" 0 '[A-Za-z]' \
+    'resources/read everything/demo://resource/static/document/features.md done'
 
 # A server asking for input: declined without a terminal ...
 run --yes call everything/trigger-elicitation-request

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the pinned Node tooling for interop tests (official MCP TS SDK,
-# conformance suite 0.1.16, server-everything, Node 22 binary) into
-# tests/interop/node_modules with `npm ci`.
+# conformance suite 0.1.16, server-everything, server-filesystem, Node 22
+# binary) into tests/interop/node_modules with `npm ci`.
 #
 # Idempotent and fast when already installed: a stamp file inside node_modules
 # records the hash of package.json + package-lock.json; when it matches and the
@@ -49,7 +49,8 @@ fi
 [ -x "$node22" ] || die "Node 22 binary missing after install: $node22"
 ver=$("$node22" --version 2>&1) || die "Node 22 binary does not run: $ver"
 case "$ver" in v22.*) ;; *) die "unexpected Node version from $node22: $ver" ;; esac
-for m in @modelcontextprotocol/sdk @modelcontextprotocol/conformance @modelcontextprotocol/server-everything zod; do
+for m in @modelcontextprotocol/sdk @modelcontextprotocol/conformance @modelcontextprotocol/server-everything \
+    @modelcontextprotocol/server-filesystem zod; do
   [ -f "$nm/$m/package.json" ] || die "package $m missing after npm ci"
 done
 
