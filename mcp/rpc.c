@@ -109,6 +109,16 @@ mcp_rpc_wants_error_reply(const struct mcp_rpc_msg *m)
 	return m->kind == MCP_RPC_INVALID || m->kind == MCP_RPC_REQUEST;
 }
 
+/* A number as short as it reads back exactly: 1e+300, 1.5, 9007199254740992. */
+static const char *
+mcp_rpc_number_text(double d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.15g", d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, len, "%.17g", d);
+	return buf;
+}
+
 /* Validate the members of a response (result or error). The id is read
  * first, so that a malformed answer can still fail the request it names. */
 static int
@@ -119,13 +129,21 @@ mcp_rpc_decode_response(struct mcp_rpc_msg *out, const cJSON *root,
 	const cJSON *result = cJSON_GetObjectItemCaseSensitive(root, "result");
 	const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
 	const cJSON *code, *message;
+	char num[32];
 
 	out->kind = error != NULL ? MCP_RPC_ERROR : MCP_RPC_RESULT;
 	if (id != NULL && mcp_id_from_json(id, &out->id) != 0 &&
 	    !(error != NULL && cJSON_IsNull(id))) {
-		mcp_err_set(err, MCP_INVALID_REQUEST,
-		    "response id: expected string or integer, got %s",
-		    mcp_json_type_name(id));
+		if (cJSON_IsNumber(id))
+			mcp_err_set(err, MCP_INVALID_REQUEST, "response id %s "
+			    "is not an integer within +-(2^53 - 1); no request "
+			    "of ours has it",
+			    mcp_rpc_number_text(id->valuedouble, num,
+			    sizeof num));
+		else
+			mcp_err_set(err, MCP_INVALID_REQUEST,
+			    "response id: expected string or integer, got %s",
+			    mcp_json_type_name(id));
 		return -1;
 	}
 	if (result != NULL && error != NULL) {

@@ -547,6 +547,17 @@ failed_decode_keeps_kind_and_id(void)
 		{ "{\"jsonrpc\":\"2.0\",\"id\":[],\"result\":{}}",
 		  MCP_RPC_RESULT, MCP_ID_NONE, 0,
 		  "response id: expected string or integer, got array" },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1e300,\"result\":{}}",
+		  MCP_RPC_RESULT, MCP_ID_NONE, 0, "response id 1e+300 is not "
+		  "an integer within +-(2^53 - 1); no request of ours has it" },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":-9007199254740993,\"error\":"
+		  "{\"code\":1,\"message\":\"x\"}}",
+		  MCP_RPC_ERROR, MCP_ID_NONE, 0, "response id -9007199254740992 "
+		  "is not an integer within +-(2^53 - 1); no request of ours "
+		  "has it" },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"result\":{}}",
+		  MCP_RPC_RESULT, MCP_ID_NONE, 0, "response id 1.5 is not "
+		  "an integer within +-(2^53 - 1); no request of ours has it" },
 		{ "{\"jsonrpc\":\"2.0\",\"method\":[]}",
 		  MCP_RPC_NOTIFICATION, MCP_ID_NONE, 0,
 		  "method: expected string, got array" },
