@@ -243,6 +243,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@BUILD=$(BUILD) bench/run.sh
 	@BUILD=$(BUILD) bench/servers.sh
+	@BUILD=$(BUILD) bench/tripmcp.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
