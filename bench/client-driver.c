@@ -1,7 +1,7 @@
 /*
  * The client benchmark: our client session (mcp/client.c over the stdio
- * transport, as an application uses it) drives one MCP stdio server and
- * measures sequential tools/call round trips and calls per second with many
+ * transport, or over Streamable HTTP with --url, as an application uses it)
+ * drives one MCP server and measures sequential tools/call round trips and calls per second with many
  * in flight. Over the same connection, alternating with it, the same calls
  * go straight to the peer layer underneath (as bench/driver.c makes them):
  * that floor shows what the client layer itself costs. It prints one
@@ -19,9 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
 #include <event2/event.h>
 
 #include "mcp/client.h"
+#include "mcp/http_client.h"
 #include "mcp/json.h"
 #include "mcp/stdio.h"
 
@@ -35,7 +37,8 @@ struct bench_client_opts {
 	const char *tool;
 	const char *args;		/* JSON object text */
 	char label[64];
-	char **argv;
+	char **argv;			/* the server command, or NULL */
+	const char *url;		/* the server's MCP endpoint, or NULL */
 };
 
 /* The figures of one way of calling; -1 when not measured. */
@@ -324,12 +327,20 @@ bench_client_start(struct bench_client *b)
 	/* The child inherits the CPUs it is forked on. */
 	if (b->o->pin >= 0)
 		sched_setaffinity(0, sizeof b->o->srv_cpus, &b->o->srv_cpus);
-	t = mcp_stdio_spawn_ex(b->base, b->o->argv, &sp, &so, &err);
+	if (b->o->url != NULL) {
+		struct mcp_http_client_opts ho = { 0 };
+
+		ho.mode = MCP_HTTP_CLIENT_STREAMABLE;
+		ho.log = &b->log;
+		t = mcp_http_client_new(b->base, b->o->url, &ho, &err);
+	} else
+		t = mcp_stdio_spawn_ex(b->base, b->o->argv, &sp, &so, &err);
 	if (b->o->pin >= 0)
 		sched_setaffinity(0, sizeof b->o->cli_cpus, &b->o->cli_cpus);
 	if (t == NULL) {
 		fprintf(stderr, "client-driver: %s: %s; check the server "
-		    "command\n", b->o->label, err.msg);
+		    "%s\n", b->o->label, err.msg, b->o->url != NULL ? "URL" :
+		    "command");
 		return -1;
 	}
 	b->c = mcp_client_new(b->base, t, &co);
@@ -354,11 +365,15 @@ bench_client_usage(FILE *f)
 	    " [--inflight N] [--pin CPU]\n"
 	    "                     [--tool NAME] [--args JSON] [--label NAME]"
 	    " -- SERVER_CMD...\n"
+	    "       client-driver [OPTIONS] --url http://HOST:PORT/mcp"
+	    " (Streamable HTTP)\n"
 	    "defaults: --calls 200000 --seq 20000 --warmup 1000 --inflight 64"
 	    " --tool echo\n"
 	    "          --args '{\"text\":\"hi\"}', no pinning (--pin CPU: the"
 	    " client on CPU,\n"
-	    "          the server on the others)\n");
+	    "          the server on the others; with --url the server is"
+	    " pinned by whoever\n"
+	    "          started it)\n");
 }
 
 static int
@@ -455,19 +470,25 @@ bench_client_parse(int argc, char **argv, struct bench_client_opts *o)
 			o->args = val;
 		else if (strcmp(opt, "--label") == 0)
 			label = val;
+		else if (strcmp(opt, "--url") == 0)
+			o->url = val;
 		else {
 			fprintf(stderr, "client-driver: unknown option '%s'; "
 			    "try 'client-driver --help'\n", opt);
 			return -1;
 		}
 	}
-	if (i >= argc) {
-		fprintf(stderr, "client-driver: no server command; try "
-		    "'client-driver --help'\n");
+	if ((i >= argc) == (o->url == NULL)) {
+		fprintf(stderr, "client-driver: %s; try 'client-driver "
+		    "--help'\n", o->url == NULL ? "no server command or --url" :
+		    "both a server command and --url");
 		return -1;
 	}
-	o->argv = argv + i;
-	if (label == NULL) {
+	if (o->url == NULL)
+		o->argv = argv + i;
+	if (label == NULL && o->url != NULL)
+		label = "http";
+	else if (label == NULL) {
 		label = strrchr(o->argv[0], '/');
 		label = label != NULL ? label + 1 : o->argv[0];
 	}
@@ -496,8 +517,9 @@ bench_client_print(const struct bench_client_opts *o, const char *client,
 {
 	char x[32], y[32], z[32], w[32];
 
-	printf("BENCH-CLIENT label=%s client=%s p50_us=%s p99_us=%s cps=%s "
-	    "errors=%ld cli_cpu_us=%s\n", o->label, client,
+	printf("BENCH-CLIENT label=%s client=%s transport=%s p50_us=%s "
+	    "p99_us=%s cps=%s errors=%ld cli_cpu_us=%s\n", o->label, client,
+	    o->url != NULL ? "http" : "stdio",
 	    bench_client_fmt(x, sizeof x, "%.1f", f->p50),
 	    bench_client_fmt(y, sizeof y, "%.1f", f->p99),
 	    bench_client_fmt(z, sizeof z, "%.0f", f->cps), errors,
@@ -518,6 +540,10 @@ main(int argc, char **argv)
 	if (bench_client_parse(argc, argv, &o) != 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	if (o.url != NULL && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "client-driver: libcurl cannot start\n");
+		return 1;
+	}
 	memset(&b, 0, sizeof b);
 	b.o = &o;
 	b.log.level = MCP_LOG_WARNING;
@@ -557,5 +583,7 @@ main(int argc, char **argv)
 	free(b.lat[VIA_PEER]);
 	cJSON_Delete(b.args);
 	event_base_free(b.base);
+	if (o.url != NULL)
+		curl_global_cleanup();
 	return rc;
 }

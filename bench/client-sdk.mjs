@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // The client benchmark's other side: the official TypeScript SDK client (v1,
-// pinned in tests/interop/package.json) drives one MCP stdio server exactly
-// as bench/client-driver.c does with ours: sequential tools/call round trips
-// (p50, p99) and calls per second with many in flight. Prints one line:
+// pinned in tests/interop/package.json) drives one MCP server, over stdio or
+// (--url) Streamable HTTP, exactly as bench/client-driver.c does with ours:
+// sequential tools/call round trips (p50, p99) and calls per second with
+// many in flight. Prints one line:
 //
-//   BENCH-CLIENT label=NAME client=ts-sdk p50_us=.. p99_us=.. cps=.. errors=N
+//   BENCH-CLIENT label=NAME client=ts-sdk transport=stdio|http p50_us=..
+//       p99_us=.. cps=.. errors=N
 //       cli_cpu_us=..   (the client's CPU time per call with many in flight)
 //
 //   node bench/client-sdk.mjs [--calls N] [--seq N] [--warmup N]
 //        [--inflight N] [--tool NAME] [--args JSON] [--label NAME]
-//        -- SERVER_CMD [ARGS...]
+//        -- SERVER_CMD [ARGS...]  |  --url http://HOST:PORT/mcp
 //
 // Needs tests/interop/setup.sh to have installed the SDK.
+
+import { setMaxListeners } from 'node:events';
 
 const NM = new URL('../tests/interop/node_modules/', import.meta.url);
 const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM).href);
@@ -19,14 +23,15 @@ const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM)
 function usage(code) {
   process.stderr.write(
     'usage: client-sdk.mjs [--calls N] [--seq N] [--warmup N] [--inflight N]\n' +
-      '                      [--tool NAME] [--args JSON] [--label NAME] -- SERVER_CMD...\n'
+      '                      [--tool NAME] [--args JSON] [--label NAME]\n' +
+      '                      -- SERVER_CMD... | --url http://HOST:PORT/mcp\n'
   );
   process.exit(code);
 }
 
 function parseArgs(argv) {
   const o = { calls: 20000, seq: 5000, warmup: 1000, inflight: 64, tool: 'echo',
-    args: { text: 'hi' }, label: null, cmd: [] };
+    args: { text: 'hi' }, label: null, cmd: [], url: null };
   const count = (opt, v, min) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) {
@@ -49,6 +54,12 @@ function parseArgs(argv) {
     else if (a === '--inflight') o.inflight = count(a, v, 1);
     else if (a === '--tool') o.tool = v;
     else if (a === '--label') o.label = v;
+    else if (a === '--url') {
+      try { o.url = new URL(v); } catch {
+        process.stderr.write(`client-sdk: --url: '${v}' is not a URL; try http://127.0.0.1:8080/mcp\n`);
+        process.exit(2);
+      }
+    }
     else if (a === '--args') {
       try { o.args = JSON.parse(v); } catch { o.args = null; }
       if (o.args === null || typeof o.args !== 'object' || Array.isArray(o.args)) {
@@ -61,17 +72,21 @@ function parseArgs(argv) {
     }
   }
   o.cmd = argv.slice(i);
-  if (o.cmd.length === 0) usage(2);
-  if (!o.label) o.label = o.cmd[0].split('/').pop();
+  if ((o.cmd.length === 0) === (o.url === null)) usage(2);
+  if (!o.label) o.label = o.url ? 'http' : o.cmd[0].split('/').pop();
   o.label = o.label.replace(/[\s=]/g, '_');
   return o;
 }
 
 const o = parseArgs(process.argv.slice(2));
-let Client, StdioClientTransport;
+// The SDK's HTTP transport hangs one abort listener per call on one shared
+// AbortSignal; node would warn about it on every call past 1500.
+setMaxListeners(0);
+let Client, StdioClientTransport, StreamableHTTPClientTransport;
 try {
   ({ Client } = await sdk('client/index.js'));
   ({ StdioClientTransport } = await sdk('client/stdio.js'));
+  ({ StreamableHTTPClientTransport } = await sdk('client/streamableHttp.js'));
 } catch (err) {
   process.stderr.write(`client-sdk: cannot load the MCP SDK from ${NM.pathname} (${err.message}); ` +
     'run tests/interop/setup.sh first\n');
@@ -91,7 +106,9 @@ const failed = (err) => {
   firstError ||= String(err?.message || err);
 };
 
-const transport = new StdioClientTransport({ command: o.cmd[0], args: o.cmd.slice(1), stderr: 'inherit' });
+const transport = o.url
+  ? new StreamableHTTPClientTransport(o.url)
+  : new StdioClientTransport({ command: o.cmd[0], args: o.cmd.slice(1), stderr: 'inherit' });
 const client = new Client({ name: 'tripmcp-bench-sdk-client', version: '1.0.0' });
 const opts = { timeout: 30000 };
 const call = () => client.callTool({ name: o.tool, arguments: o.args }, undefined, opts);
@@ -133,7 +150,8 @@ try {
 } catch (err) {
   failed(err);
 }
-console.log(`BENCH-CLIENT label=${o.label} client=ts-sdk p50_us=${fmt(p50, 1)} ` +
+console.log(`BENCH-CLIENT label=${o.label} client=ts-sdk transport=${o.url ? 'http' : 'stdio'} ` +
+  `p50_us=${fmt(p50, 1)} ` +
   `p99_us=${fmt(p99, 1)} cps=${fmt(cps, 0)} errors=${errors} cli_cpu_us=${fmt(cpu, 2)}`);
 if (errors) process.stderr.write(`client-sdk: ${o.label}: ${errors} failed replies; first: ${firstError}\n`);
 await client.close().catch(() => {});

@@ -5,6 +5,7 @@
 //
 //   node bench/ref-server.mjs                      # stdio transport
 //   node bench/ref-server.mjs --http 127.0.0.1:8080 # Streamable HTTP at /mcp
+//   node bench/ref-server.mjs --http 127.0.0.1:8080 --sse # answers as SSE
 //
 // Exposes a single tool: echo {text: string} -> text content equal to `text`.
 // Needs `tests/interop/setup.sh` to have installed the SDK.
@@ -12,6 +13,9 @@
 // HTTP mode is stateful (one McpServer + transport per Mcp-Session-Id), uses
 // the SDK's createMcpExpressApp (Host-header DNS-rebinding protection for
 // loopback binds), serves POST/GET/DELETE on /mcp, and logs to stderr only.
+// It answers each POSTed request with one application/json body
+// (enableJsonResponse), so that the benchmark compares plain request and
+// response; --sse makes it answer with an SSE stream per POST instead.
 
 const NM = new URL('../tests/interop/node_modules/', import.meta.url);
 const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM).href);
@@ -33,12 +37,12 @@ async function loadDeps() {
 }
 
 function usage(code) {
-  process.stderr.write('usage: ref-server.mjs [--http ADDR:PORT]\n');
+  process.stderr.write('usage: ref-server.mjs [--http ADDR:PORT [--sse]]\n');
   process.exit(code);
 }
 
 function parseArgs(argv) {
-  const opts = { http: null };
+  const opts = { http: null, sse: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--http') {
@@ -46,6 +50,8 @@ function parseArgs(argv) {
       opts.http = argv[++i];
     } else if (a.startsWith('--http=')) {
       opts.http = a.slice('--http='.length);
+    } else if (a === '--sse') {
+      opts.sse = true;
     } else if (a === '-h' || a === '--help') {
       usage(0);
     } else {
@@ -117,6 +123,7 @@ if (!opts.http) {
       const server = createServer();
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: !opts.sse,
         onsessioninitialized: (id) => sessions.set(id, { transport, server }),
       });
       transport.onclose = () => {

@@ -193,25 +193,38 @@ END {
 }' "$results"
 
 # The client benchmark ---------------------------------------------------------
-# Our client session (build/bench/client-driver: mcp/client.c over stdio, as
-# an application uses it) and the official TypeScript SDK client
-# (bench/client-sdk.mjs) each drive the same three servers: sequential p50
-# and p99, calls per second with 64 in flight, the client's CPU per call.
-# The rows "peer" are the same calls made straight on our peer layer, over
-# the same connection and taking turns with the client's (the floor: what
-# is left is the client layer's own cost). Knobs: BENCH_CLIENT_CALLS,
-# BENCH_CLIENT_SEQ (our client), BENCH_SDK_CALLS, BENCH_SDK_SEQ (the SDK
-# client, and our client against the TS server, which is slower).
+# Our client session (build/bench/client-driver: mcp/client.c, as an
+# application uses it) and the official TypeScript SDK client
+# (bench/client-sdk.mjs) each drive the same three servers, over stdio and
+# then over Streamable HTTP on loopback: sequential p50 and p99, calls per
+# second with 64 in flight, the client's CPU per call. The rows "peer" are
+# the same calls made straight on our peer layer, over the same connection
+# and taking turns with the client's (the floor: what is left is the client
+# layer's own cost). Knobs: BENCH_CLIENT_CALLS, BENCH_CLIENT_SEQ (our client
+# over stdio), BENCH_SDK_CALLS, BENCH_SDK_SEQ (the SDK client over stdio, and
+# our client against the TS server, which is slower), BENCH_HTTP_CALLS,
+# BENCH_HTTP_SEQ (our client over HTTP), BENCH_HTTP_SDK_CALLS,
+# BENCH_HTTP_SDK_SEQ (the SDK client over HTTP, and anything against the TS
+# server over HTTP), BENCH_HTTP=0 to leave HTTP out.
 
 CLI_CALLS=${BENCH_CLIENT_CALLS:-200000}
 CLI_SEQ=${BENCH_CLIENT_SEQ:-20000}
 SDK_CALLS=${BENCH_SDK_CALLS:-20000}
 SDK_SEQ=${BENCH_SDK_SEQ:-5000}
+HTTP_CALLS=${BENCH_HTTP_CALLS:-20000}
+HTTP_SEQ=${BENCH_HTTP_SEQ:-5000}
+HTTP_SDK_CALLS=${BENCH_HTTP_SDK_CALLS:-5000}
+HTTP_SDK_SEQ=${BENCH_HTTP_SDK_SEQ:-2000}
+HTTP=${BENCH_HTTP:-1}
 cdriver=$BUILD/bench/client-driver
 cresults=$(mktemp)
-trap 'rm -f "$results" "$cresults"' EXIT
+srv_err=$(mktemp)
+srv_pid=
+trap 'rm -f "$results" "$cresults" "$srv_err"
+[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null' EXIT
 
-# The SDK client is pinned from outside: node on CPU 0, servers on the rest.
+# The SDK client and the HTTP servers are pinned from outside: clients on
+# CPU 0, servers on the rest.
 node_pin=()
 srv_pin=()
 if [ ${#pin[@]} -gt 0 ] && command -v taskset >/dev/null 2>&1; then
@@ -219,11 +232,12 @@ if [ ${#pin[@]} -gt 0 ] && command -v taskset >/dev/null 2>&1; then
 	srv_pin=(taskset -c "1-$((ncpu - 1))")
 fi
 
-# crun CLIENT LABEL CALLS SEQ -- SERVER_CMD...: one client run.
+# crun CLIENT LABEL CALLS SEQ -- SERVER_CMD...: one client run over stdio.
+# hrun CLIENT LABEL CALLS SEQ URL: one client run over HTTP.
 crun() {
 	local client=$1 label=$2 calls=$3 seq=$4 out rc
 	shift 5
-	echo "bench: client $client -> $label ..."
+	echo "bench: client $client -> $label (stdio) ..."
 	if [ "$client" = tripmcp ]; then
 		out=$("${limit[@]}" "$cdriver" "${pin[@]}" --label "$label" \
 		    --calls "$calls" --seq "$seq" --args "$args" -- "$@")
@@ -235,6 +249,73 @@ crun() {
 	rc=$?
 	[ $rc != 0 ] && echo "bench: client $client -> $label: status $rc"
 	printf '%s\n' "$out" | grep '^BENCH-CLIENT ' >>"$cresults"
+}
+
+hrun() {
+	local client=$1 label=$2 calls=$3 seq=$4 url=$5 out rc
+	echo "bench: client $client -> $label (http) ..."
+	if [ "$client" = tripmcp ]; then
+		out=$("${limit[@]}" "$cdriver" "${pin[@]}" --label "$label" \
+		    --calls "$calls" --seq "$seq" --args "$args" --url "$url")
+	else
+		out=$("${limit[@]}" "${node_pin[@]}" "$node_bin" \
+		    bench/client-sdk.mjs --label "$label" --calls "$calls" \
+		    --seq "$seq" --args "$args" --url "$url")
+	fi
+	rc=$?
+	[ $rc != 0 ] && echo "bench: client $client -> $label (http): status $rc"
+	printf '%s\n' "$out" | grep '^BENCH-CLIENT ' >>"$cresults"
+}
+
+# port_open PORT: whether something accepts connections on 127.0.0.1:PORT.
+port_open() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# hstart LABEL CMD... (the command ends with the address, added here): start
+# one HTTP server on a free loopback port, pinned with the servers, and wait
+# up to 10 s for it to accept. Sets srv_pid and srv_url; 1 when it did not
+# come up (its messages are shown).
+hstart() {
+	local label=$1 port tries i
+	shift
+	srv_pid=
+	for tries in 1 2 3 4 5 6 7 8; do
+		port=$((20000 + RANDOM % 20000))
+		port_open "$port" || break
+	done
+	"${srv_pin[@]}" "$@" "127.0.0.1:$port" >/dev/null 2>"$srv_err" &
+	srv_pid=$!
+	for i in $(seq 100); do
+		if port_open "$port"; then
+			srv_url="http://127.0.0.1:$port/mcp"
+			return 0
+		fi
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "bench: $label did not come up on HTTP port $port:"
+	sed 's/^/  /' "$srv_err" | head -n 5
+	hstop
+	return 1
+}
+
+hstop() {
+	[ -z "$srv_pid" ] && return
+	kill "$srv_pid" 2>/dev/null
+	wait "$srv_pid" 2>/dev/null
+	srv_pid=
+}
+
+# hall LABEL OUR_CALLS OUR_SEQ CMD...: both clients against one HTTP server.
+hall() {
+	local label=$1 calls=$2 seq=$3
+	shift 3
+	hstart "$label" "$@" || return
+	[ -x "$cdriver" ] && hrun tripmcp "$label" "$calls" "$seq" "$srv_url"
+	[ -z "$ts_why" ] && hrun ts-sdk "$label" "$HTTP_SDK_CALLS" \
+	    "$HTTP_SDK_SEQ" "$srv_url"
+	hstop
 }
 
 echo
@@ -254,10 +335,18 @@ if [ -z "$ts_why" ]; then
 else
 	echo "bench: skipping the TypeScript SDK client: $ts_why"
 fi
+if [ "$HTTP" != 0 ]; then
+	[ -x "$ours" ] && hall tripmcp "$HTTP_CALLS" "$HTTP_SEQ" "$ours" --http
+	# The TS server answers JSON (enableJsonResponse), not SSE.
+	[ -z "$ts_why" ] && hall ts-sdk "$HTTP_SDK_CALLS" "$HTTP_SDK_SEQ" \
+	    "$node_bin" bench/ref-server.mjs --http
+	[ -x "$stub" ] && hall stub "$HTTP_CALLS" "$HTTP_SEQ" "$stub" --http
+fi
 
 echo
 # The peer layer against the stub (client=peer) is the floor our client's
-# p50 is held to, and the ceiling of this machine for calls/s.
+# p50 is held to, and the ceiling of this machine for calls/s. The issue's
+# aims are for stdio; the HTTP lines beside them are for reference.
 awk '
 function get(line, key,    n, i, kv) {
 	n = split(line, kv, " ")
@@ -268,11 +357,23 @@ function get(line, key,    n, i, kv) {
 }
 function num(v) { return v == "-" ? -1 : v + 0 }
 function aim(what, got, want, met) {
-	printf("%-30s %12s %12s  %s\n", what, got, want, met)
+	printf("%-34s %12s %12s  %s\n", what, got, want, met)
+}
+# p50 of our client over the floor, on transport t.
+function over(t, want, lim,    k, f, r) {
+	k = "tripmcp/stub/" t; f = "peer/stub/" t
+	if ((f in p50) && num(p50[f]) > 0 && (k in p50) && num(p50[k]) >= 0) {
+		r = (num(p50[k]) / num(p50[f]) - 1) * 100
+		aim("p50 over the peer layer (" t ")", sprintf("%+.1f%%", r),
+		    want, lim ? (r < 10 ? "yes" : "no") : "")
+	} else
+		aim("p50 over the peer layer (" t ")", "-", want,
+		    lim ? "? (no floor)" : "")
 }
 {
-	k = get($0, "client") "/" get($0, "label"); order[++n] = k
-	cl[k] = get($0, "client"); sv[k] = get($0, "label")
+	tr = get($0, "transport"); if (tr == "-") tr = "stdio"
+	k = get($0, "client") "/" get($0, "label") "/" tr; order[++n] = k
+	cl[k] = get($0, "client"); sv[k] = get($0, "label"); trn[k] = tr
 	p50[k] = get($0, "p50_us"); p99[k] = get($0, "p99_us")
 	cps[k] = get($0, "cps"); err[k] = get($0, "errors")
 	cpu[k] = get($0, "cli_cpu_us")
@@ -282,42 +383,55 @@ END {
 		print "bench: no client could be measured"
 		exit
 	}
-	printf("%-8s %-10s %9s %9s %12s %11s %7s\n", "client", "server",
-	    "p50_us", "p99_us", "calls_per_s", "cli_cpu_us", "errors")
+	printf("%-8s %-10s %-9s %9s %9s %12s %11s %7s\n", "client", "server",
+	    "transport", "p50_us", "p99_us", "calls_per_s", "cli_cpu_us",
+	    "errors")
 	for (i = 1; i <= n; i++) {
 		k = order[i]
-		printf("%-8s %-10s %9s %9s %12s %11s %7s\n", cl[k], sv[k],
-		    p50[k], p99[k], cps[k], cpu[k], err[k])
+		printf("%-8s %-10s %-9s %9s %9s %12s %11s %7s\n", cl[k], sv[k],
+		    trn[k], p50[k], p99[k], cps[k], cpu[k], err[k])
 	}
 	print ""
-	k = "tripmcp/stub"
+	k = "tripmcp/stub/stdio"
 	if (!(k in cps)) {
-		print "client aims: our client was not measured against the stub"
+		print "client aims: our client was not measured against the " \
+		    "stub over stdio"
 		exit
 	}
-	floor = ("peer/stub" in p50) ? p50["peer/stub"] : "-"
-	stubcps = ("peer/stub" in cps) ? cps["peer/stub"] : "-"
+	stubcps = ("peer/stub/stdio" in cps) ? cps["peer/stub/stdio"] : "-"
 	aim("client aim (issue)", "tripmcp", "aim", "met")
 	v = num(cps[k])
-	aim("calls/s against the stub", cps[k], ">= 500000",
+	aim("calls/s against the stub (stdio)", cps[k], ">= 500000",
 	    v < 0 ? "?" : (v >= 500000 ? "yes" : "no"))
-	if (num(floor) > 0 && num(p50[k]) >= 0) {
-		r = (num(p50[k]) / num(floor) - 1) * 100
-		aim("p50 over the peer layer", sprintf("%+.1f%%", r),
-		    "< +10%", r < 10 ? "yes" : "no")
-	} else
-		aim("p50 over the peer layer", "-", "< +10%", "? (no floor)")
+	over("stdio", "< +10%", 1)
+	h = "tripmcp/stub/http"
+	if (h in cps) {
+		aim("calls/s against the stub (http)", cps[h], "", "")
+		over("http", "", 0)
+	}
+	print ""
 	if (num(cpu[k]) > 0)
-		printf("\nour client spends %s µs of CPU per call with 64 in " \
-		    "flight: %.0f calls/s if it had a core to itself\n", cpu[k],
-		    1e6 / num(cpu[k]))
-	if (("ts-sdk/stub" in cps) && num(cps["ts-sdk/stub"]) > 0 && v > 0)
-		printf("our client makes %.1fx the calls/s of the SDK client " \
-		    "against the stub\n", v / num(cps["ts-sdk/stub"]))
+		printf("our client spends %s µs of CPU per call with 64 in " \
+		    "flight over stdio: %.0f calls/s if it had a core to " \
+		    "itself\n", cpu[k], 1e6 / num(cpu[k]))
+	if ((h in cpu) && num(cpu[h]) > 0)
+		printf("over HTTP it spends %s µs (libcurl, HTTP/1.1: one " \
+		    "connection per call in flight): %.0f calls/s on a core " \
+		    "of its own\n",
+		    cpu[h], 1e6 / num(cpu[h]))
+	split("stdio http", ts, " ")
+	for (j = 1; j <= 2; j++) {
+		s = "ts-sdk/stub/" ts[j]; o = "tripmcp/stub/" ts[j]
+		if ((s in cps) && num(cps[s]) > 0 && (o in cps) &&
+		    num(cps[o]) > 0)
+			printf("our client makes %.1fx the calls/s of the SDK " \
+			    "client against the stub over %s\n",
+			    num(cps[o]) / num(cps[s]), ts[j])
+	}
 	if (num(stubcps) > 0 && num(stubcps) < 500000)
 		printf("note: the peer layer alone made %s calls/s against the " \
-		    "stub, taking turns with the client: the ceiling of this " \
-		    "machine for any client on our stdio transport is below " \
-		    "the aim\n", stubcps)
+		    "stub over stdio, taking turns with the client: the " \
+		    "ceiling of this machine for any client on our stdio " \
+		    "transport is below the aim\n", stubcps)
 }' "$cresults"
 exit 0

@@ -1,9 +1,19 @@
 /*
- * A canned-reply MCP stdio server that does no real work: the benchmark's
- * floor. It finds each request's id and method with one cheap scan (no JSON
- * library), answers from fixed text, and writes all replies to one read with
- * one write, so what remains is the cost of the pipe and the client.
+ * A canned-reply MCP server that does no real work: the benchmark's floor.
+ * It finds each request's id and method with one cheap scan (no JSON
+ * library) and answers from fixed text.
+ *
+ *   stub                       stdio: all replies to one read go out in one
+ *                              write, so what remains is the cost of the pipe
+ *                              and the client
+ *   stub --http ADDR:PORT      Streamable HTTP on libevent's evhttp, any
+ *                              path: a POSTed request is answered with one
+ *                              application/json body, initialize with a fixed
+ *                              Mcp-Session-Id; a notification gets 202; GET
+ *                              405 (no standalone stream); DELETE 200. No
+ *                              header is checked: it is a floor, not a server.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 
 #define BENCH_STUB_READ_CHUNK	(256u * 1024)
 #define BENCH_STUB_MAX_LINE	(16u * 1024 * 1024)	/* longer: dropped */
@@ -213,8 +228,106 @@ bench_stub_answer(struct bench_stub_out *o, const char *line, size_t n)
 	bench_stub_out_str(o, "," BENCH_STUB_NOT_FOUND);
 }
 
+/* HTTP */
+
+#define BENCH_STUB_SESSION	"bench-stub-session-0001"
+#define BENCH_STUB_MAX_BODY	(16u * 1024 * 1024)
+
+static void
+bench_stub_http_cb(struct evhttp_request *req, void *arg)
+{
+	struct bench_stub_out *o = arg;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *id, *method;
+	size_t idlen, mlen, len;
+	char *body;
+
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_POST:
+		break;
+	case EVHTTP_REQ_DELETE:
+		evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+		return;
+	default:
+		evhttp_add_header(h, "Allow", "POST, DELETE");
+		evhttp_send_reply(req, 405, "Method Not Allowed", NULL);
+		return;
+	}
+	len = evbuffer_get_length(in);
+	body = (char *)evbuffer_pullup(in, -1);
+	if (body == NULL) {
+		evhttp_send_reply(req, 202, "Accepted", NULL);
+		return;
+	}
+	bench_stub_scan(body, body + len, &id, &idlen, &method, &mlen);
+	o->len = 0;
+	bench_stub_answer(o, body, len);
+	if (o->len == 0) {
+		/* A notification, or a response to us. */
+		evhttp_send_reply(req, 202, "Accepted", NULL);
+		return;
+	}
+	evhttp_add_header(h, "Content-Type", "application/json");
+	if (method != NULL && mlen == 10 && memcmp(method, "initialize",
+	    10) == 0)
+		evhttp_add_header(h, "Mcp-Session-Id", BENCH_STUB_SESSION);
+	evbuffer_add(evhttp_request_get_output_buffer(req), o->buf, o->len);
+	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+}
+
+/* ADDR:PORT, ADDR an IPv4 address. */
+static int
+bench_stub_http(const char *where)
+{
+	struct bench_stub_out out = { NULL, 0, 0 };
+	struct event_base *base;
+	struct evhttp *http;
+	char host[64];
+	const char *colon = strrchr(where, ':');
+	char *end;
+	long port;
+	struct in_addr a;
+
+	port = colon != NULL ? strtol(colon + 1, &end, 10) : -1;
+	if (colon == NULL || (size_t)(colon - where) >= sizeof host ||
+	    colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535) {
+		fprintf(stderr, "stub: --http '%s' is not ADDR:PORT; try "
+		    "--http 127.0.0.1:8080\n", where);
+		return 2;
+	}
+	memcpy(host, where, (size_t)(colon - where));
+	host[colon - where] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1) {
+		fprintf(stderr, "stub: --http: '%s' is not an IPv4 address; "
+		    "try 127.0.0.1\n", host);
+		return 2;
+	}
+	if ((base = event_base_new()) == NULL ||
+	    (http = evhttp_new(base)) == NULL) {
+		fprintf(stderr, "stub: cannot make an event loop\n");
+		return 1;
+	}
+	evhttp_set_max_body_size(http, BENCH_STUB_MAX_BODY);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_DELETE);
+	evhttp_set_gencb(http, bench_stub_http_cb, &out);
+	if (evhttp_bind_socket(http, host, (ev_uint16_t)port) != 0) {
+		fprintf(stderr, "stub: cannot listen on %s: %s; choose another "
+		    "port\n", where, strerror(errno));
+		evhttp_free(http);
+		event_base_free(base);
+		return 1;
+	}
+	event_base_dispatch(base);
+	evhttp_free(http);
+	event_base_free(base);
+	free(out.buf);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct bench_stub_out out = { NULL, 0, 0 };
 	size_t cap = BENCH_STUB_READ_CHUNK, len = 0;
@@ -222,6 +335,15 @@ main(void)
 	bool discarding = false;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (argc == 3 && strcmp(argv[1], "--http") == 0) {
+		free(buf);
+		return bench_stub_http(argv[2]);
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: stub [--http ADDR:PORT]\n");
+		free(buf);
+		return 2;
+	}
 	for (;;) {
 		size_t start = 0;
 		ssize_t n;
