@@ -28,6 +28,9 @@
 #define HOST_STDERR_MAX		(16 * 1024)
 #define HOST_STABLE_MS		30000	/* up this long: backoff starts over */
 #define HOST_SUMMARY_MAX	200
+#define HOST_FREE_WAIT_MS	100	/* freeing: children get this long in
+					 * all (SIGTERM after 20 ms), then
+					 * SIGKILL */
 
 struct host_server;
 
@@ -110,6 +113,8 @@ TAILQ_HEAD(host_servers, host_server);
 struct host_grave {
 	struct host_grave *next;
 	struct mcp_client *client;
+	struct mcp_transport *stdio;	/* its transport when a spawned child,
+					 * or NULL; borrowed from client */
 };
 
 struct host_grant {
@@ -300,11 +305,12 @@ host_reap_cb(evutil_socket_t fd, short events, void *arg)
 }
 
 static void
-host_bury(struct mcp_host *h, struct mcp_client *c)
+host_bury(struct mcp_host *h, struct mcp_client *c, struct mcp_transport *stdio)
 {
 	struct host_grave *g = mcp_xcalloc(1, sizeof *g);
 
 	g->client = c;
+	g->stdio = stdio;
 	g->next = h->graves;
 	h->graves = g;
 	event_active(h->reap_ev, 0, 0);
@@ -700,6 +706,8 @@ static void
 host_server_detach(struct host_server *s)
 {
 	struct mcp_client *c = s->client;
+	struct mcp_transport *stdio = s->cfg.transport == MCP_CONFIG_STDIO ?
+	    s->t : NULL;
 
 	host_capture_stderr(s);
 	s->client = NULL;
@@ -708,7 +716,7 @@ host_server_detach(struct host_server *s)
 	evtimer_del(s->timer);
 	host_catalog_clear(s);
 	if (c != NULL)
-		host_bury(s->h, c);
+		host_bury(s->h, c, stdio);
 }
 
 static void
@@ -877,6 +885,30 @@ mcp_host_new(struct event_base *base, const struct mcp_host_opts *opts)
 
 static void host_call_free(struct host_call *);
 
+/* Every spawned child of the graveyard gets its EOF now and all are waited
+ * for together, so freeing their transports does not wait for each in
+ * turn (20 ms or more a server). */
+static void
+host_stop_children(struct mcp_host *h)
+{
+	struct mcp_transport **ts;
+	struct host_grave *g;
+	size_t n = 0;
+
+	for (g = h->graves; g != NULL; g = g->next)
+		n += g->stdio != NULL;
+	if (n == 0)
+		return;
+	ts = mcp_xcalloc(n, sizeof *ts);
+	n = 0;
+	for (g = h->graves; g != NULL; g = g->next) {
+		if (g->stdio != NULL)
+			ts[n++] = g->stdio;
+	}
+	mcp_stdio_reap(ts, n, HOST_FREE_WAIT_MS);
+	free(ts);
+}
+
 void
 mcp_host_free(struct mcp_host *h)
 {
@@ -905,6 +937,7 @@ mcp_host_free(struct mcp_host *h)
 	}
 	TAILQ_FOREACH(s, &h->servers, entry)
 		host_server_stop(s);
+	host_stop_children(h);
 	host_reap_cb(-1, 0, h);
 	while ((s = TAILQ_FIRST(&h->servers)) != NULL) {
 		TAILQ_REMOVE(&h->servers, s, entry);

@@ -9,10 +9,12 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -28,6 +30,8 @@
 #define MCP_STDIO_STDERR_MAX	(64u * 1024)
 #define MCP_STDIO_STDERR_BURST	16	/* reads of stderr per callback */
 #define MCP_STDIO_EXIT_READS	64	/* reads of stdout once the child ended */
+#define MCP_STDIO_FREE_MS	40	/* freeing one transport: SIGKILL after */
+#define MCP_STDIO_TERM_MS	20	/* reaping: SIGTERM after (at most) */
 
 struct mcp_stdio {
 	struct mcp_transport t;		/* first: the transport interface */
@@ -54,6 +58,8 @@ struct mcp_stdio {
 	struct timeval reap_start;	/* when the child's stdin was closed */
 	bool want_status;		/* spawned by _ex: status in the reason */
 	bool await_exit;		/* the close report waits for the status */
+	bool epipe;			/* the child closed its stdin first */
+	bool stopped;			/* mcp_stdio_stop: no more reports */
 	int pid_fd;			/* readable once the child ends, or -1 */
 	struct event *pid_ev;
 
@@ -276,6 +282,15 @@ mcp_stdio_write_cb(evutil_socket_t fd, short events, void *arg)
 			if (errno == EINTR)
 				continue;
 			evbuffer_drain(s->out, evbuffer_get_length(s->out));
+			/* A child that closed its stdin (usually by exiting
+			 * before it read anything) is ending: its status says
+			 * why, as when its stdout ends. */
+			if (errno == EPIPE && s->spawned && s->want_status &&
+			    s->pid > 0 && !s->closing) {
+				s->epipe = true;
+				mcp_stdio_report(s, NULL);
+				return;
+			}
 			snprintf(s->reason_buf, sizeof s->reason_buf,
 			    "write: %s", strerror(errno));
 			mcp_stdio_report(s, s->reason_buf);
@@ -320,6 +335,8 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
+	if (s->pid <= 0)
+		return;		/* reaped by mcp_stdio_reap meanwhile */
 	r = waitpid(s->pid, &status, WNOHANG);
 	if (r == s->pid || (r < 0 && errno == ECHILD)) {
 		bool reaped = r == s->pid;
@@ -340,6 +357,11 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 					    "killed by signal %d (%s)",
 					    WTERMSIG(status),
 					    strsignal(WTERMSIG(status)));
+				else if (s->epipe)
+					snprintf(s->reason_buf,
+					    sizeof s->reason_buf,
+					    "exited with status 0 before "
+					    "reading what was sent to it");
 				if (s->reason_buf[0] != '\0')
 					s->close_reason = s->reason_buf;
 			}
@@ -356,7 +378,8 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 		 * on; say so (the reaping below stops it). */
 		s->await_exit = false;
 		snprintf(s->reason_buf, sizeof s->reason_buf, "the server "
-		    "closed its output but is still running; stopping it");
+		    "closed its %s but is still running; stopping it",
+		    s->epipe ? "input" : "output");
 		s->close_reason = s->reason_buf;
 		event_active(s->done_ev, 0, 0);
 	}
@@ -453,9 +476,15 @@ mcp_stdio_free(struct mcp_transport *t)
 {
 	struct mcp_stdio *s = (struct mcp_stdio *)t;
 
-	/* Last try to hand over what is queued, without blocking. */
-	if (s->out_fd >= 0 && evbuffer_get_length(s->out) > 0)
+	if (s->spawned) {
+		/* We cannot wait on the loop any more: give the child a
+		 * moment after its EOF, then be firm. */
+		mcp_stdio_stop(t);
+		mcp_stdio_reap(&t, 1, MCP_STDIO_FREE_MS);
+	} else if (s->out_fd >= 0 && evbuffer_get_length(s->out) > 0) {
+		/* Last try to hand over what is queued, without blocking. */
 		evbuffer_write(s->out, s->out_fd);
+	}
 	event_free(s->rev);
 	event_free(s->wev);
 	event_free(s->done_ev);
@@ -471,21 +500,6 @@ mcp_stdio_free(struct mcp_transport *t)
 	free(s->err_buf);
 	evbuffer_free(s->out);
 	if (s->spawned) {
-		if (s->out_fd >= 0)
-			close(s->out_fd);
-		/* We cannot wait on the loop any more: give it a moment, then
-		 * be firm. */
-		if (s->pid > 0 && waitpid(s->pid, NULL, WNOHANG) == 0) {
-			usleep(20000);
-			if (waitpid(s->pid, NULL, WNOHANG) == 0) {
-				kill(s->pid, SIGTERM);
-				usleep(20000);
-				if (waitpid(s->pid, NULL, WNOHANG) == 0) {
-					kill(s->pid, SIGKILL);
-					waitpid(s->pid, NULL, 0);
-				}
-			}
-		}
 		close(s->in_fd);
 	} else {
 		if (s->in_flags != -1)
@@ -495,6 +509,130 @@ mcp_stdio_free(struct mcp_transport *t)
 	}
 	free(s->buf);
 	free(s);
+}
+
+void
+mcp_stdio_stop(struct mcp_transport *t)
+{
+	struct mcp_stdio *s = (struct mcp_stdio *)t;
+
+	if (!s->spawned || s->stopped)
+		return;
+	s->stopped = true;
+	s->closing = true;
+	s->closed = true;
+	s->reported = true;	/* no close report from here on */
+	event_del(s->rev);
+	event_del(s->wev);
+	event_del(s->done_ev);
+	if (s->pid_ev != NULL)
+		event_del(s->pid_ev);
+	if (s->out_fd >= 0) {
+		/* Last try to hand over what is queued, without blocking. */
+		if (evbuffer_get_length(s->out) > 0)
+			evbuffer_write(s->out, s->out_fd);
+		close(s->out_fd);	/* the child's EOF */
+		s->out_fd = -1;
+	}
+}
+
+static int64_t
+mcp_stdio_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the child has been reaped (now or before). */
+static bool
+mcp_stdio_try_reap(struct mcp_stdio *s)
+{
+	pid_t r;
+
+	if (!s->spawned || s->pid <= 0)
+		return true;
+	do
+		r = waitpid(s->pid, NULL, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return false;
+	s->pid = 0;		/* reaped, or not ours to reap (ECHILD) */
+	event_del(s->reap_ev);
+	return true;
+}
+
+void
+mcp_stdio_reap(struct mcp_transport *const ts[], size_t n, int timeout_ms)
+{
+	struct pollfd *pfd = mcp_xcalloc(n > 0 ? n : 1, sizeof *pfd);
+	int64_t start = mcp_stdio_clock_ms(), elapsed;
+	int term_ms = timeout_ms / 2 < MCP_STDIO_TERM_MS ? timeout_ms / 2 :
+	    MCP_STDIO_TERM_MS;
+	bool termed = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		mcp_stdio_stop(ts[i]);
+	for (;;) {
+		size_t left = 0, npfd = 0;
+		bool all_pidfds = true;
+		int wait;
+
+		for (i = 0; i < n; i++) {
+			struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
+
+			if (mcp_stdio_try_reap(s))
+				continue;
+			left++;
+			if (s->pid_fd >= 0) {
+				pfd[npfd].fd = s->pid_fd;
+				pfd[npfd].events = POLLIN;
+				npfd++;
+			} else
+				all_pidfds = false;
+		}
+		if (left == 0)
+			break;
+		elapsed = mcp_stdio_clock_ms() - start;
+		if (elapsed >= timeout_ms) {
+			for (i = 0; i < n; i++) {
+				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
+
+				if (s->spawned && s->pid > 0)
+					kill(s->pid, SIGKILL);
+			}
+			for (i = 0; i < n; i++) {
+				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
+
+				if (s->spawned && s->pid > 0) {
+					while (waitpid(s->pid, NULL, 0) < 0 &&
+					    errno == EINTR)
+						;
+					s->pid = 0;
+					event_del(s->reap_ev);
+				}
+			}
+			break;
+		}
+		if (!termed && elapsed >= term_ms) {
+			for (i = 0; i < n; i++) {
+				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
+
+				if (s->spawned && s->pid > 0)
+					kill(s->pid, SIGTERM);
+			}
+			termed = true;
+		}
+		/* A pidfd wakes us when its child ends; without them, look
+		 * again every millisecond. */
+		wait = (int)((termed ? timeout_ms : term_ms) - elapsed);
+		if (!all_pidfds && wait > 1)
+			wait = 1;
+		poll(pfd, npfd, wait > 0 ? wait : 0);
+	}
+	free(pfd);
 }
 
 static const struct mcp_transport_ops mcp_stdio_ops = {
@@ -631,8 +769,16 @@ mcp_stdio_spawn_ex(struct event_base *base, char *const argv[],
 		/* Child: wire stdin/stdout, then exec; report exec errors. */
 		int in = to_child[0], out = from_child[1], errfd = err_pipe[1];
 		size_t i;
+		sigset_t none;
 
+		/* A group of its own: the terminal sends Ctrl-C (and Ctrl-Z)
+		 * to its foreground group, which is ours; the program stops
+		 * its servers itself. Nor does it inherit our blocked
+		 * signals. */
+		setpgid(0, 0);
 		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		/* With our own 0 or 1 closed, a pipe may already sit there:
 		 * move out off 0 before dup2 clobbers it, and clear the
 		 * close-on-exec flag that dup2 onto itself would keep. */
@@ -669,6 +815,9 @@ mcp_stdio_spawn_ex(struct event_base *base, char *const argv[],
 		(void)n;
 		_exit(127);
 	}
+	/* Here too, so that no signal finds it in our group before the
+	 * child has moved (EACCES once it has run exec: it moved first). */
+	setpgid(pid, pid);
 	close(to_child[0]);
 	close(from_child[1]);
 	close(status_pipe[1]);

@@ -2,7 +2,8 @@
  * The stdio transport (mcp/stdio.c): newline framing over split and merged
  * reads, CRLF and blank lines, the size limit at its exact boundary, EOF and
  * write errors reported once, flushing on close, and spawned children
- * (echo through cat, a missing program, a child that will not go).
+ * (echo through cat, a missing program, a child that will not go, a child
+ * that exits before reading, process groups, many stopped together).
  */
 #include <sys/wait.h>
 #include <errno.h>
@@ -725,6 +726,161 @@ spawn_free_kills_quickly(void)
 	CHECK_EQ_INT(errno, ESRCH);
 }
 
+/* Spawn (capturing stderr, so the status makes the reason), let the child
+ * get as far as closing its stdin (ready() true), then send: the write
+ * finds no reader. The close reason comes from how the child ended. */
+static void
+epipe_reason(char *const argv[], bool (*ready)(pid_t), const char *want)
+{
+	struct mcp_stdio_spawn_opts sp = { 0 };
+	struct mcp_stdio_opts so = { 0, &quiet };
+	struct mcp_err err = { 0, "" };
+	struct tap tp;
+	int64_t t0;
+	pid_t pid;
+	int i;
+
+	memset(&tp, 0, sizeof tp);
+	tp.t = mcp_stdio_spawn_ex(base, argv, &sp, &so, &err);
+	CHECK(tp.t != NULL);
+	if (tp.t == NULL)
+		return;
+	mcp_transport_bind(tp.t, tap_on_message, tap_on_closed, &tp);
+	pid = mcp_stdio_pid(tp.t);
+	for (t0 = testutil_now_ms(); !ready(pid) &&
+	    testutil_now_ms() - t0 < 3000;)
+		usleep(1000);
+	CHECK(ready(pid));
+	CHECK_EQ_INT(mcp_transport_send(tp.t, "{\"jsonrpc\":\"2.0\","
+	    "\"method\":\"ping\",\"id\":1}", 38, NULL, false), 0);
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 3000));
+	CHECK_STR(tp.reason, want);
+	CHECK(testutil_loop_until(base, reaped, tp.t, 5000));
+	mcp_transport_free(tp.t);
+	for (i = 0; i < tp.nmsgs && i < MAXMSG; i++)
+		free(tp.msgs[i]);
+}
+
+/* Ended, not yet reaped (WNOWAIT leaves that to the transport). */
+static bool
+child_ended(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    0 && si.si_pid == pid;
+}
+
+/* Its stdin is no longer open (/proc/PID/fd/0 is gone). */
+static bool
+child_stdin_closed(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/fd/0", (int)pid);
+	return access(path, F_OK) != 0 && errno == ENOENT;
+}
+
+static void
+spawn_exits_before_reading(void)
+{
+	char *exit3[] = { "sh", "-c", "exit 3", NULL };
+	char *exit0[] = { "sh", "-c", "exit 0", NULL };
+	char *deaf[] = { "sh", "-c", "exec 0<&-; exec sleep 30", NULL };
+
+	epipe_reason(exit3, child_ended, "exited with status 3");
+	epipe_reason(exit0, child_ended,
+	    "exited with status 0 before reading what was sent to it");
+	epipe_reason(deaf, child_stdin_closed, "the server closed its input "
+	    "but is still running; stopping it");
+}
+
+/* Each child leads a process group of its own (the terminal's Ctrl-C is
+ * for us alone) and starts with no signal blocked, whatever we block. */
+static void
+spawn_child_has_its_own_group(void)
+{
+	char *argv[] = { "sh", "-c", "grep SigBlk /proc/self/status", NULL };
+	struct mcp_err err = { 0, "" };
+	sigset_t set, old;
+	struct tap tp;
+	pid_t pid;
+	int i;
+
+	memset(&tp, 0, sizeof tp);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	tp.t = mcp_stdio_spawn(base, argv, NULL, &err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	CHECK(tp.t != NULL);
+	if (tp.t == NULL)
+		return;
+	pid = mcp_stdio_pid(tp.t);
+	CHECK(pid > 0);
+	/* The parent moves it too: true as soon as spawn returns. */
+	CHECK_EQ_INT(getpgid(pid), pid);
+	CHECK(getpgid(pid) != getpgrp());
+	mcp_transport_bind(tp.t, tap_on_message, tap_on_closed, &tp);
+	CHECK(testutil_wait_count(base, &tp.closed, 1, 3000));
+	CHECK_EQ_INT(tp.nmsgs, 1);
+	if (tp.nmsgs == 1)
+		CHECK_STR(tp.msgs[0], "SigBlk:\t0000000000000000");
+	mcp_transport_free(tp.t);
+	for (i = 0; i < tp.nmsgs && i < MAXMSG; i++)
+		free(tp.msgs[i]);
+}
+
+/* Many children stopped together: EOF to all at once, one shared wait,
+ * SIGTERM then SIGKILL for the stubborn; every child reaped, none left. */
+static void
+spawn_stop_and_reap_together(void)
+{
+	char *cat[] = { "cat", NULL };
+	char *stubborn[] = { "sh", "-c", "trap '' TERM; exec sleep 30", NULL };
+	char *termable[] = { "sleep", "30", NULL };
+	struct mcp_transport *ts[5];
+	struct mcp_err err = { 0, "" };
+	pid_t pids[5];
+	int64_t t0, ms;
+	size_t i, n = 0;
+	int status;
+
+	for (i = 0; i < 3; i++)
+		ts[n++] = mcp_stdio_spawn(base, cat, NULL, &err);
+	ts[n++] = mcp_stdio_spawn(base, termable, NULL, &err);
+	ts[n++] = mcp_stdio_spawn(base, stubborn, NULL, &err);
+	for (i = 0; i < n; i++) {
+		CHECK(ts[i] != NULL);
+		if (ts[i] == NULL)
+			return;
+		pids[i] = mcp_stdio_pid(ts[i]);
+		CHECK(pids[i] > 0);
+	}
+	testutil_spin(base, 100);	/* let sh install its trap */
+	/* A stopped transport sends nothing more. */
+	mcp_stdio_stop(ts[0]);
+	CHECK_EQ_INT(mcp_transport_send(ts[0], "{}", 2, NULL, false), -1);
+	t0 = testutil_now_ms();
+	mcp_stdio_reap(ts, n, 100);
+	ms = testutil_now_ms() - t0;
+	for (i = 0; i < n; i++) {
+		CHECK_EQ_INT(mcp_stdio_pid(ts[i]), 0);
+		CHECK_EQ_INT(waitpid(pids[i], &status, WNOHANG), -1);
+		CHECK_EQ_INT(errno, ECHILD);
+		CHECK_EQ_INT(kill(pids[i], 0), -1);
+		CHECK_EQ_INT(errno, ESRCH);
+	}
+	fprintf(stderr, "  5 children (one stubborn) reaped together in %lld "
+	    "ms\n", (long long)ms);
+	/* The loop finds nothing left to do for them. */
+	testutil_spin(base, 50);
+	for (i = 0; i < n; i++)
+		mcp_transport_free(ts[i]);
+}
+
 int
 main(void)
 {
@@ -749,6 +905,9 @@ main(void)
 	TEST(spawn_with_stdio_closed);
 	TEST(spawn_stubborn_children_are_killed);
 	TEST(spawn_free_kills_quickly);
+	TEST(spawn_exits_before_reading);
+	TEST(spawn_child_has_its_own_group);
+	TEST(spawn_stop_and_reap_together);
 	event_base_free(base);
 	return HARNESS_END();
 }
