@@ -11,9 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -583,38 +581,6 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 
 /* The program */
 
-/*
- * Stop every server at once before the host is freed. The host frees its
- * servers one after the other, and each stdio transport waits for its child
- * (mcp/stdio.c sleeps 20 ms when it has not exited yet), so ending a
- * one-shot command cost 20 ms a server. SIGTERM is the servers' orderly
- * shutdown; the children reaped here are gone when the library looks.
- */
-static void
-cli_stop_servers(struct tui_cli *cli)
-{
-	struct mcp_host_server_info info;
-	pid_t pids[MCP_CONFIG_MAX_SERVERS];
-	size_t i, n = 0, left;
-	int waited;
-
-	for (i = 0; cli->host != NULL && n < MCP_CONFIG_MAX_SERVERS &&
-	    mcp_host_server_info(cli->host, i, &info) == 0; i++) {
-		if (info.pid > 0 && kill((pid_t)info.pid, SIGTERM) == 0)
-			pids[n++] = (pid_t)info.pid;
-	}
-	for (waited = 0, left = n; left > 0 && waited < 1000; waited++) {
-		for (i = 0; i < n; i++) {
-			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) != 0) {
-				pids[i] = 0;
-				left--;
-			}
-		}
-		if (left > 0)
-			usleep(1000);
-	}
-}
-
 static void
 cli_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
@@ -650,22 +616,6 @@ cli_signal_cb(evutil_socket_t sig, short events, void *arg)
 	event_base_loopexit(cli->base, NULL);
 }
 
-/*
- * Ctrl-C goes to the terminal's whole foreground process group, servers
- * included: it would kill them (the host restarts them, but the session's
- * state is gone). The servers are our children and inherit our signal mask
- * through fork and exec, so SIGINT is blocked before any is started and
- * read here through a signalfd; the servers never see it.
- */
-static void
-cli_sigint_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct signalfd_siginfo si;
-
-	while (read(fd, &si, sizeof si) == (ssize_t)sizeof si)
-		cli_signal_cb(SIGINT, events, arg);
-}
-
 static const struct option main_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
@@ -682,8 +632,7 @@ tui_cli_main(int argc, char **argv)
 {
 	struct tui_cli cli = { 0 };
 	struct event *sigint, *sigterm;
-	sigset_t set;
-	int ch, status, sfd;
+	int ch, status;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:hjt:vVy", main_options,
@@ -749,26 +698,17 @@ tui_cli_main(int argc, char **argv)
 		return TUI_CLI_USAGE;
 	}
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, TUI_CLI_PROG ": cannot watch for Ctrl-C: %s\n",
-		    strerror(errno));
-		return TUI_CLI_UNAVAILABLE;
-	}
 	cli.base = event_base_new();
 	if (cli.base == NULL) {
 		fprintf(stderr, TUI_CLI_PROG ": cannot make an event loop\n");
-		close(sfd);
 		return TUI_CLI_UNAVAILABLE;
 	}
 	cli.kick = event_new(cli.base, -1, 0, cli_kick_cb, &cli);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	sigint = event_new(cli.base, sfd, EV_READ | EV_PERSIST, cli_sigint_cb,
-	    &cli);
+	/* The servers lead process groups of their own (mcp/stdio.h): the
+	 * terminal's Ctrl-C reaches tripmcp alone, which stops them. */
+	sigint = evsignal_new(cli.base, SIGINT, cli_signal_cb, &cli);
 	sigterm = evsignal_new(cli.base, SIGTERM, cli_signal_cb, &cli);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
@@ -789,7 +729,6 @@ tui_cli_main(int argc, char **argv)
 	tui_cli_approve_clear(&cli);
 	tui_cli_elicit_clear(&cli);
 	tui_cli_repl_free(&cli);
-	cli_stop_servers(&cli);
 	mcp_host_free(cli.host);
 	mcp_config_free(cli.config);
 	free(cli.config_name);
@@ -798,7 +737,6 @@ tui_cli_main(int argc, char **argv)
 		event_free(cli.stdin_ev);
 	event_free(cli.kick);
 	event_free(sigint);
-	close(sfd);
 	event_free(sigterm);
 	event_base_free(cli.base);
 	curl_global_cleanup();
