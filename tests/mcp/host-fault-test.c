@@ -249,9 +249,9 @@ garbage_on_stdout(void)
 
 /* A server that dies at start-up: its stderr is in the reason, restarts
  * back off, then it is failed; a command that does not exist fails at
- * once without restarts. (It reads the initialize request first: one that
- * exits before can make our write fail first, and the stdio transport then
- * reports "write: Broken pipe" instead of the exit status.) */
+ * once without restarts. It exits before reading anything: whether our
+ * initialize meets a broken pipe or its stdout ends first, the reason is
+ * its exit status. */
 static void
 failing_start_shows_stderr(void)
 {
@@ -263,7 +263,7 @@ failing_start_shows_stderr(void)
 	o.restart_min_ms = 50;
 	o.max_restarts = 2;
 	hostutil_start_opts(&f, "{\"mcpServers\": {"
-	    "\"bad\": {\"command\": \"sh\", \"args\": [\"-c\", \"read l; "
+	    "\"bad\": {\"command\": \"sh\", \"args\": [\"-c\", \""
 	    "echo 'starting up' >&2; echo 'fatal: cannot open /nonexistent/db: "
 	    "No such file or directory' >&2; exit 3\"]},"
 	    "\"missing\": {\"command\": \"/nonexistent/tripmcp-nothing\"}}}",
