@@ -5,6 +5,7 @@
  * with the path of every value kept, so that a semantic error can be mapped
  * back to its place by scanning once more for that path.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -918,11 +919,126 @@ fail:
 	return -1;
 }
 
+/* Up to 60 bytes of s for an error message, control characters as '?'. */
+static void
+cfg_quote(char *out, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && i < 60 && s[i] != '\0'; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	out[i] = '\0';
+}
+
+/* One root, expanded: a file:/// URI kept as it is (checked), or an
+ * absolute path made one (percent-encoded). NULL after cfg_fail. */
+static char *
+cfg_root(struct cfg_parse *c, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char shown[64], *uri, *o;
+	const char *p;
+
+	cfg_quote(shown, sizeof shown, s);
+	if (strncmp(s, "file://", 7) == 0 && s[7] == '/') {
+		for (p = s + 7; *p != '\0'; p++) {
+			unsigned char ch = (unsigned char)*p;
+
+			if (ch <= ' ' || ch >= 0x7f || *p == '?' || *p == '#' ||
+			    (*p == '%' && (!isxdigit((unsigned char)p[1]) ||
+			    !isxdigit((unsigned char)p[2])))) {
+				cfg_fail(c, false, "bad file URI \"%s\": write "
+				    "spaces, non-ASCII and control characters, "
+				    "? and # as %%XX (or give the path)", shown);
+				return NULL;
+			}
+		}
+		return mcp_xstrdup(s);
+	}
+	if (s[0] != '/') {
+		cfg_fail(c, false, "expected an absolute path or a file:/// "
+		    "URI, got \"%s\"", shown);
+		return NULL;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			cfg_fail(c, false, "a root path cannot hold control "
+			    "characters");
+			return NULL;
+		}
+	}
+	uri = mcp_xmalloc(strlen(s) * 3 + 8);
+	o = uri + sprintf(uri, "file://");
+	for (p = s; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~/", ch) != NULL)
+			*o++ = (char)ch;
+		else {
+			*o++ = '%';
+			*o++ = hex[ch >> 4];
+			*o++ = hex[ch & 15];
+		}
+	}
+	*o = '\0';
+	return uri;
+}
+
+/* "roots": ["/path", "file:///path", ...] */
+static int
+cfg_roots(struct cfg_parse *c, const cJSON *t, struct mcp_config_server *s)
+{
+	const cJSON *v = cfg_member(c, t, "roots"), *item;
+	int n, i = 0;
+
+	if (v == NULL)
+		return 0;
+	cfg_push_key(c, "roots");
+	if (!cJSON_IsArray(v)) {
+		cfg_fail(c, false, "expected an array of absolute paths or "
+		    "file:/// URIs, got %s", cfg_type_name(v));
+		goto fail;
+	}
+	if ((n = cJSON_GetArraySize(v)) > MCP_CONFIG_MAX_ROOTS) {
+		cfg_fail(c, false, "more than %d roots", MCP_CONFIG_MAX_ROOTS);
+		goto fail;
+	}
+	s->roots = cfg_strv_new((size_t)n);
+	cJSON_ArrayForEach(item, v) {
+		struct mcp_err e = { 0, "" };
+		char *x;
+
+		cfg_push_index(c, i++);
+		if (!cJSON_IsString(item))
+			cfg_fail(c, false, "expected a string, got %s",
+			    cfg_type_name(item));
+		else if ((x = mcp_config_expand(item->valuestring, c->opts,
+		    &e)) == NULL)
+			cfg_fail(c, false, "%s", e.msg);
+		else {
+			s->roots[s->nroots] = cfg_root(c, x);
+			free(x);
+			if (s->roots[s->nroots] != NULL)
+				s->nroots++;
+		}
+		cfg_pop(c);
+		if (c->failed)
+			goto fail;
+	}
+	cfg_pop(c);
+	return 0;
+fail:
+	cfg_pop(c);
+	return -1;
+}
+
 static int
 cfg_tripmcp(struct cfg_parse *c, const cJSON *srv, struct mcp_config_server *s)
 {
 	static const char *const keys[] = { "timeoutMs", "maxTimeoutMs",
-	    "startTimeoutMs", "disabled", "approve", NULL };
+	    "startTimeoutMs", "disabled", "approve", "roots", NULL };
 	const cJSON *t = cfg_member(c, srv, "tripmcp"), *item, *approve;
 	size_t i, n = 0;
 
@@ -943,7 +1059,8 @@ cfg_tripmcp(struct cfg_parse *c, const cJSON *srv, struct mcp_config_server *s)
 		if (keys[i] == NULL) {
 			cfg_push_key(c, item->string);
 			cfg_fail(c, true, "unknown key: expected timeoutMs, "
-			    "maxTimeoutMs, startTimeoutMs, disabled or approve");
+			    "maxTimeoutMs, startTimeoutMs, disabled, approve or "
+			    "roots");
 			cfg_pop(c);
 			goto fail;
 		}
@@ -952,7 +1069,8 @@ cfg_tripmcp(struct cfg_parse *c, const cJSON *srv, struct mcp_config_server *s)
 	    cfg_int(c, t, "maxTimeoutMs", 1, 86400000, &s->max_timeout_ms) != 0 ||
 	    cfg_int(c, t, "startTimeoutMs", 1, 600000,
 	    &s->start_timeout_ms) != 0 ||
-	    cfg_bool(c, t, "disabled", &s->disabled) != 0)
+	    cfg_bool(c, t, "disabled", &s->disabled) != 0 ||
+	    cfg_roots(c, t, s) != 0)
 		goto fail;
 	if (s->max_timeout_ms != 0 && s->timeout_ms > s->max_timeout_ms) {
 		cfg_push_key(c, "maxTimeoutMs");
@@ -1013,6 +1131,7 @@ cfg_server_clear(struct mcp_config_server *s)
 	free(s->cwd);
 	free(s->url);
 	cfg_strv_free(s->headers);
+	cfg_strv_free(s->roots);
 	for (i = 0; i < s->nrules; i++)
 		cfg_rule_clear(&s->rules[i]);
 	free(s->rules);

@@ -18,12 +18,13 @@
 #include "error.h"
 
 /* Limits: a larger file, deeper nesting, a longer string (before or after
- * expansion) or more servers is refused with an error. */
+ * expansion), more servers or more roots is refused with an error. */
 #define MCP_CONFIG_MAX_BYTES	(1024 * 1024)
 #define MCP_CONFIG_MAX_DEPTH	32
 #define MCP_CONFIG_MAX_STRING	(64 * 1024)
 #define MCP_CONFIG_MAX_SERVERS	256
 #define MCP_CONFIG_MAX_NAME	64	/* bytes of a server name */
+#define MCP_CONFIG_MAX_ROOTS	256	/* roots of one server */
 
 enum mcp_config_transport {
 	MCP_CONFIG_STDIO,	/* "stdio", or "command" without "type" */
@@ -62,6 +63,12 @@ struct mcp_config_server {
 	int max_timeout_ms;
 	int start_timeout_ms;
 	bool disabled;		/* "tripmcp.disabled" or "disabled" */
+	/* "tripmcp.roots": what the application answers this server's
+	 * roots/list with, as file:// URIs (a path given is made one),
+	 * NULL-terminated; NULL when not given ([] gives an empty list).
+	 * The host does not read it: it is the application's to answer. */
+	char **roots;
+	size_t nroots;
 	struct mcp_config_rule *rules;
 	size_t nrules;
 };

@@ -31,24 +31,28 @@ if ! tests/interop/setup.sh >"$TMP/setup.log" 2>&1 || [ ! -f "$SERVER" ] ||
 	exit 1
 fi
 
-# The filesystem server is rooted at a private directory, FS. tripmcp answers
-# roots/list with the directory it was started in, and server-filesystem
+# The filesystem server is rooted at a private directory, FS. server-filesystem
 # replaces its command-line directories with the client's roots once it has
-# them (a moment after initialization): so tripmcp runs in FS, where the two
-# agree, except for the roots check below.
+# them (a moment after initialization), and tripmcp answers its roots/list
+# with the roots configured for it: FS and a second directory, FS2. tripmcp
+# runs elsewhere, in a directory the server must never be given.
 FS=$TMP/files
-mkdir -p "$FS"
+FS2=$TMP/more-files
+mkdir -p "$FS" "$FS2" "$TMP/elsewhere"
 printf 'hola from the filesystem server\n' >"$FS/note.txt"
+printf 'a second root\n' >"$FS2/other.txt"
 cat >"$TMP/config.json" <<EOF
 {"mcpServers": {
   "travel": {"command": "$BUILD/asan/tripmcp-travel"},
   "weather": {"command": "$BUILD/asan/tripmcp-weather"},
   "calendar": {"command": "$BUILD/asan/tripmcp-calendar"},
   "everything": {"command": "node", "args": ["$SERVER", "stdio"]},
-  "filesystem": {"command": "node", "args": ["$FSSERVER", "$FS"]}
+  "filesystem": {"command": "node", "args": ["$FSSERVER", "$FS"],
+    "tripmcp": {"roots": ["\${FS_ROOT}", "file://$FS2"]}}
 }}
 EOF
-cd "$FS" || exit 1
+export FS_ROOT=$FS
+cd "$TMP/elsewhere" || exit 1
 
 run() {
 	timeout 60 "$TRIPMCP" -c "$TMP/config.json" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
@@ -96,6 +100,22 @@ mkdir -p "$TMP/a trip"
 ( cd "$TMP/a trip" && timeout 60 "$TRIPMCP" -c "$TMP/config.json" call everything/get-roots-list \
     </dev/null >"$TMP/out" 2>"$TMP/err" ); RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
 expect "roots/list answers the current directory" 0 "URI: file://$TMP/a%20trip\$"
+# A server's configured roots, else its configured cwd, else tripmcp's own.
+roots_of() {	# NAME SETTINGS: everything alone, with these settings added
+	printf '{"mcpServers": {"everything": {"command": "node", "args": ["%s", "stdio"]%s}}}\n' \
+	    "$SERVER" "$2" >"$TMP/$1.json"
+	timeout 60 "$TRIPMCP" -c "$TMP/$1.json" call everything/get-roots-list </dev/null >"$TMP/out" 2>"$TMP/err"
+	RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+}
+roots_of roots ", \"cwd\": \"$TMP/a trip\", \"tripmcp\": {\"roots\": [\"$FS\", \"file://$TMP/a%20trip\"]}"
+expect "configured roots are the answer, whatever the cwd" 0 "URI: file://$FS\$"
+grep -q "URI: file://$TMP/a%20trip\$" <<<"$OUT" && grep -q 'Current MCP Roots (2 total)' <<<"$OUT" &&
+    ok "both configured roots, nothing else" || bad "both configured roots, nothing else" "$OUT"
+roots_of cwd ", \"cwd\": \"$TMP/a trip\""
+expect "without roots, the server's configured cwd" 0 "URI: file://$TMP/a%20trip\$"
+grep -q 'elsewhere' <<<"$OUT" && bad "not tripmcp's own directory" "$OUT" || ok "not tripmcp's own directory"
+roots_of none ", \"tripmcp\": {\"roots\": []}"
+expect "roots [] answers no root" 0 'no roots are currently configured'
 run call everything/toggle-simulated-logging
 expect "a third-party tool that is not read-only asks (declined without a terminal)" 4 '^$' 'needs approval'
 
@@ -123,8 +143,34 @@ else
 	bad "each filesystem tool is read-only exactly when it declares readOnlyHint, else it asks" \
 	    "shown: $(tr '\n' ' ' <<<"$labels")" "declared: $(tr '\n' ' ' <<<"$declared")"
 fi
-run call filesystem/list_allowed_directories
-expect "its allowed directory is the private one (the roots tripmcp gives agree)" 0 "^$FS\$"
+# One session: once server-filesystem has taken tripmcp's roots (asked again
+# until then, 15 s at most), it may use both configured directories, and
+# nothing of the directory tripmcp runs in.
+mkfifo "$TMP/repl.fifo"
+timeout 60 "$TRIPMCP" -c "$TMP/config.json" repl <"$TMP/repl.fifo" >"$TMP/out" 2>"$TMP/err" &
+repl_pid=$!
+exec 7>"$TMP/repl.fifo"
+for i in $(seq 1 75); do
+	echo "call filesystem/list_allowed_directories" >&7
+	sleep 0.2
+	grep -qx "$FS2" "$TMP/out" && break
+done
+printf '%s\n' "call filesystem/read_text_file path=$FS/note.txt" \
+    "call filesystem/read_text_file path=$FS2/other.txt" \
+    "call filesystem/list_directory path=$TMP/elsewhere" quit >&7
+exec 7>&-
+wait "$repl_pid"
+RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+grep -qE 'Sanitizer|runtime error' "$TMP/err" && bad "no sanitizer report: repl" "$(head -20 "$TMP/err")"
+last=$(grep -A3 '^Allowed directories:$' <<<"$OUT" | tail -3)
+[ "$(grep -c . <<<"$last")" -ge 2 ] && grep -qx "$FS" <<<"$last" && grep -qx "$FS2" <<<"$last" &&
+    ! grep -q elsewhere <<<"$last" &&
+    ok "server-filesystem's allowed directories become the configured roots, not tripmcp's cwd" ||
+    bad "server-filesystem's allowed directories become the configured roots, not tripmcp's cwd" "${OUT:0:600}"
+expect "with the roots taken, the first root's file is read" 0 '^hola from the filesystem server$'
+expect "and the second root's" 0 '^a second root$'
+grep -q "Access denied - path outside allowed directories: $TMP/elsewhere" <<<"$ERR$OUT" &&
+    ok "tripmcp's own directory is out of its reach" || bad "tripmcp's own directory is out of its reach" "${ERR:0:400}"
 run call filesystem/list_directory path="$FS"
 expect "list_directory (readOnlyHint) runs unasked without a terminal" 0 '^\[FILE\] note\.txt$'
 audit list_directory | grep -qF '"decision":"once","by":"policy","reason":"read-only (readOnlyHint)"' &&

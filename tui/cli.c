@@ -205,45 +205,81 @@ cli_on_event(void *arg, const struct mcp_host_event *ev)
 		event_active(cli->kick, 0, 0);
 }
 
-/* roots/list: the directory tripmcp was started in, as the one root (as a
- * shell's tools see it; a filesystem server may then work there). */
+/* A file:// URI for an absolute path (percent-encoded); caller frees. */
+static char *
+cli_file_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *uri = mcp_xmalloc(strlen(path) * 3 + 8), *o;
+	const char *p;
+
+	o = uri + sprintf(uri, "file://");
+	for (p = path; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return uri;
+}
+
+static void
+cli_root_add(cJSON *roots, const char *uri, const char *name)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (root == NULL)
+		abort();
+	mcp_json_add_str(root, "uri", uri);
+	if (name != NULL)
+		mcp_json_add_str(root, "name", name);
+	cJSON_AddItemToArray(roots, root);
+}
+
+/*
+ * roots/list: what a server may work on. A filesystem server replaces its
+ * own directories with these, so they are the server's configured roots
+ * ("tripmcp": {"roots": [...]}, [] for none), else its configured cwd (as
+ * started there), else the directory tripmcp was started in.
+ */
 static void
 cli_on_roots(void *arg, const char *server, struct mcp_request *req,
     const cJSON *params)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	cJSON *result, *roots, *root;
-	char cwd[4096], *uri, *o;
-	const char *p;
+	struct tui_cli *cli = arg;
+	const struct mcp_config_server *cfg = cli->config != NULL ?
+	    mcp_config_find(cli->config, server) : NULL;
+	const char *cfg_cwd = cfg != NULL ? cfg->cwd : NULL;
+	cJSON *result, *roots;
+	char cwd[4096], *path = NULL, *uri;
+	size_t i;
 
-	(void)arg;
-	(void)server;
 	(void)params;
 	if ((result = cJSON_CreateObject()) == NULL ||
 	    (roots = cJSON_CreateArray()) == NULL)
 		abort();
-	if (getcwd(cwd, sizeof cwd) != NULL) {
-		uri = mcp_xmalloc(strlen(cwd) * 3 + 8);
-		o = uri + sprintf(uri, "file://");
-		for (p = cwd; *p != '\0'; p++) {
-			unsigned char c = (unsigned char)*p;
-
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
-				*o++ = (char)c;
-			else {
-				*o++ = '%';
-				*o++ = hex[c >> 4];
-				*o++ = hex[c & 15];
-			}
-		}
-		*o = '\0';
-		if ((root = cJSON_CreateObject()) == NULL)
-			abort();
-		mcp_json_add_str(root, "uri", uri);
-		mcp_json_add_str(root, "name", "current directory");
-		cJSON_AddItemToArray(roots, root);
+	if (cfg != NULL && cfg->roots != NULL) {
+		for (i = 0; i < cfg->nroots; i++)
+			cli_root_add(roots, cfg->roots[i], NULL);
+	} else if (cfg_cwd != NULL && cfg_cwd[0] == '/')
+		path = mcp_xstrdup(cfg_cwd);
+	else if (getcwd(cwd, sizeof cwd) != NULL)	/* a relative cwd is
+							 * started from ours */
+		path = cfg_cwd != NULL ? mcp_xprintf("%s/%s", cwd, cfg_cwd) :
+		    mcp_xstrdup(cwd);
+	if (path != NULL) {
+		uri = cli_file_uri(path);
+		cli_root_add(roots, uri, cfg_cwd != NULL ?
+		    "its working directory" : "current directory");
 		free(uri);
+		free(path);
 	}
 	mcp_json_add(result, "roots", roots);
 	mcp_request_reply(req, result);

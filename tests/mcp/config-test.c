@@ -480,8 +480,8 @@ test_tripmcp_errors(void)
 	    "c.json:1:50: mcpServers.a.tripmcp: expected an object, got array");
 	CHECK_STR(error_of(T("{\"timeoutMS\": 5}")),
 	    "c.json:1:51: mcpServers.a.tripmcp.timeoutMS: unknown key: "
-	    "expected timeoutMs, maxTimeoutMs, startTimeoutMs, disabled or "
-	    "approve");
+	    "expected timeoutMs, maxTimeoutMs, startTimeoutMs, disabled, "
+	    "approve or roots");
 	CHECK_STR(error_of(T("{\"timeoutMs\": -5}")),
 	    "c.json:1:64: mcpServers.a.tripmcp.timeoutMs: expected a whole "
 	    "number from 1 to 86400000, got -5");
@@ -511,7 +511,84 @@ test_tripmcp_errors(void)
 	    "c.json:1:68: mcpServers.a.tripmcp.approve.t: expected \"auto\", "
 	    "\"ask\" or an object with \"auto\", \"ask\" and \"askAbove\", got "
 	    "integer");
+	/* roots: absolute paths or file:/// URIs, each error at its item. */
+	CHECK_STR(error_of(T("{\"roots\": \"/srv\"}")),
+	    "c.json:1:60: mcpServers.a.tripmcp.roots: expected an array of "
+	    "absolute paths or file:/// URIs, got string");
+	CHECK_STR(error_of(T("{\"roots\": [\"/srv\", 7]}")),
+	    "c.json:1:69: mcpServers.a.tripmcp.roots[1]: expected a string, "
+	    "got integer");
+	CHECK_STR(error_of(T("{\"roots\": [\"/srv\", \"trips\"]}")),
+	    "c.json:1:69: mcpServers.a.tripmcp.roots[1]: expected an absolute "
+	    "path or a file:/// URI, got \"trips\"");
+	CHECK_STR(error_of(T("{\"roots\": [\"\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: expected an absolute "
+	    "path or a file:/// URI, got \"\"");
+	CHECK_STR(error_of(T("{\"roots\": [\"file://host/srv\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: expected an absolute "
+	    "path or a file:/// URI, got \"file://host/srv\"");
+	CHECK_STR(error_of(T("{\"roots\": [\"https://example.com/\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: expected an absolute "
+	    "path or a file:/// URI, got \"https://example.com/\"");
+	CHECK_STR(error_of(T("{\"roots\": [\"file:///my trips\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: bad file URI "
+	    "\"file:///my trips\": write spaces, non-ASCII and control "
+	    "characters, ? and # as %XX (or give the path)");
+	CHECK_STR(error_of(T("{\"roots\": [\"file:///a%2\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: bad file URI "
+	    "\"file:///a%2\": write spaces, non-ASCII and control "
+	    "characters, ? and # as %XX (or give the path)");
+	CHECK_STR(error_of(T("{\"roots\": [\"/a\\nb\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: a root path cannot "
+	    "hold control characters");
+	CHECK_STR(error_of(T("{\"roots\": [\"${NOPE}/trips\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: ${NOPE} is not set: "
+	    "set NOPE in the environment or write ${NOPE:-default}");
+	/* A relative path hidden in a variable is refused too. */
+	CHECK_STR(error_of(T("{\"roots\": [\"${PORT}\"]}")),
+	    "c.json:1:61: mcpServers.a.tripmcp.roots[0]: expected an absolute "
+	    "path or a file:/// URI, got \"8080\"");
 #undef T
+}
+
+/* tripmcp.roots: paths become file:// URIs (percent-encoded), URIs stay as
+ * written, ${VAR} is expanded; absent is NULL, [] is an empty list. */
+static void
+test_roots(void)
+{
+	struct mcp_err err;
+	struct mcp_config *cfg = parse(
+	    "{\"mcpServers\": {"
+	    "\"fs\": {\"command\": \"x\", \"tripmcp\": {\"roots\": ["
+	    "\"${HOME}/trips\", \"/srv/my trips/caf\u00e9\", "
+	    "\"file:///data/a%20b\", \"/\"]}},"
+	    "\"none\": {\"command\": \"x\", \"tripmcp\": {\"roots\": []}},"
+	    "\"plain\": {\"command\": \"x\", \"cwd\": \"/srv\"},"
+	    "\"remote\": {\"url\": \"https://example.com/mcp\", "
+	    "\"tripmcp\": {\"roots\": [\"/home\"]}}}}", &err);
+	const struct mcp_config_server *s;
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	s = mcp_config_find(cfg, "fs");
+	CHECK_EQ_INT(s->nroots, 4);
+	CHECK_STR(s->roots[0], "file:///home/ana/trips");
+	CHECK_STR(s->roots[1], "file:///srv/my%20trips/caf%C3%A9");
+	CHECK_STR(s->roots[2], "file:///data/a%20b");
+	CHECK_STR(s->roots[3], "file:///");
+	CHECK(s->roots[4] == NULL);
+	s = mcp_config_find(cfg, "none");
+	CHECK(s->roots != NULL && s->roots[0] == NULL);
+	CHECK_EQ_INT(s->nroots, 0);
+	s = mcp_config_find(cfg, "plain");
+	CHECK(s->roots == NULL);
+	CHECK_EQ_INT(s->nroots, 0);
+	s = mcp_config_find(cfg, "remote");
+	CHECK(s->nroots == 1 && strcmp(s->roots[0], "file:///home") == 0);
+	mcp_config_free(cfg);
 }
 
 /* Huge, deep, binary and malformed input: a clean error, nothing else. */
@@ -643,6 +720,7 @@ main(void)
 	TEST(test_syntax_errors);
 	TEST(test_semantic_errors);
 	TEST(test_tripmcp_errors);
+	TEST(test_roots);
 	TEST(test_hostile_input);
 	TEST(test_load_file);
 	return HARNESS_END();
