@@ -200,6 +200,30 @@ run call --yes travel/cancelBooking confirmation=NOPE-1
 [ "$RC" -ne 4 ] && ok "--yes after the command's name approves too" ||
 	bad "--yes after the command's name approves too" "$ERR"
 
+# --verbose names who decided, in the audit log's words.
+last_by() { grep -F "\"tool\":\"$1\"" "$STATE/audit.log" | tail -1 | sed -nE 's/.*"by":"([^"]*)".*/\1/p'; }
+run --verbose call calendar/sendEmail to=me@example.com subject=Verbose body=Hello
+if [ "$RC" -eq 4 ] && grep -qE 'call [0-9]+: calendar/sendEmail denied \(by no terminal\)' <<<"$ERR" &&
+    [ "$(last_by sendEmail)" = "no terminal" ] && ! grep -q 'by the user' <<<"$ERR"; then
+	ok "--verbose: a refusal without a terminal is by 'no terminal', as audited"
+else
+	bad "--verbose: a refusal without a terminal is by 'no terminal', as audited" \
+	    "rc $RC, audit by '$(last_by sendEmail)'" "$(grep -E 'denied|approved' <<<"$ERR")"
+fi
+run --verbose --yes call travel/cancelBooking confirmation=NOPE-2
+if grep -qE 'call [0-9]+: travel/cancelBooking approved once \(by --yes\)' <<<"$ERR" &&
+    [ "$(last_by cancelBooking)" = "--yes" ] && ! grep -q 'by the user' <<<"$ERR"; then
+	ok "--verbose: an approval by --yes says --yes, as audited"
+else
+	bad "--verbose: an approval by --yes says --yes, as audited" \
+	    "audit by '$(last_by cancelBooking)'" "$(grep -E 'denied|approved' <<<"$ERR")"
+fi
+run --verbose call weather/getSeasonalInfo location=Lisbon
+grep -qE 'call [0-9]+: weather/getSeasonalInfo approved once \(by policy\): read-only' <<<"$ERR" &&
+    [ "$(last_by getSeasonalInfo)" = policy ] &&
+	ok "--verbose: a read-only tool is run by policy, as audited" ||
+	bad "--verbose: a read-only tool is run by policy, as audited" "$(grep -E 'denied|approved' <<<"$ERR")"
+
 # A booking the same: refused without a terminal, nothing booked; --yes books.
 run --json call travel/searchHotels location=Barcelona checkIn=2024-06-15 checkOut=2024-06-22 guests=2
 offer=$(pyjson 'd["structuredContent"]["offers"][0]["offerId"]')

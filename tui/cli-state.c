@@ -323,6 +323,8 @@ tui_cli_state_audit(struct tui_cli *cli, const struct mcp_host_request *req,
 
 	if (line == NULL)
 		abort();
+	cli->decided_call = req->call;
+	cli->decided_by = by;
 	state_time(now, sizeof now);
 	mcp_json_add_str(line, "time", now);
 	mcp_json_add_num(line, "pid", (double)getpid());
@@ -350,6 +352,18 @@ tui_cli_state_audit(struct tui_cli *cli, const struct mcp_host_request *req,
 
 static const char *const state_decisions[] = { "denied", "approved once",
     "approved for the session", "approved always" };
+
+/* Who made a decision, as the audit log says it: the gate's policy, or
+ * whoever answered the approval tripmcp was asked for. */
+static const char *
+state_decider(const struct tui_cli *cli, const struct mcp_host_event *ev)
+{
+	if (!ev->asked)
+		return "policy";
+	if (cli->decided_by != NULL && cli->decided_call == ev->call)
+		return cli->decided_by;
+	return "tripmcp";
+}
 
 static const char *
 state_level_name(enum mcp_log_level l)
@@ -438,10 +452,10 @@ state_event_text(struct tui_cli *cli, const struct mcp_host_event *ev)
 	case MCP_HOST_EV_DECISION:
 		a = tui_cli_clean(ev->tool != NULL ? ev->tool : "", false);
 		b = tui_cli_clean(ev->reason != NULL ? ev->reason : "", false);
-		text = mcp_xprintf("call %llu: %s/%s %s by %s%s%s",
+		text = mcp_xprintf("call %llu: %s/%s %s (by %s)%s%s",
 		    (unsigned long long)ev->call, ev->server, a,
-		    state_decisions[ev->decision], ev->asked ? "the user" :
-		    "policy", b[0] != '\0' ? ": " : "", b);
+		    state_decisions[ev->decision], state_decider(cli, ev),
+		    b[0] != '\0' ? ": " : "", b);
 		free(a);
 		free(b);
 		break;
@@ -519,7 +533,8 @@ tui_cli_state_event(void *arg, const struct mcp_host_event *ev)
 		req.tool = ev->tool;
 		req.arguments = ev->arguments != NULL ? ev->arguments : "{}";
 		req.reason = ev->reason;
-		tui_cli_state_audit(cli, &req, names[ev->decision], "policy");
+		tui_cli_state_audit(cli, &req, names[ev->decision],
+		    state_decider(cli, ev));
 	}
 }
 

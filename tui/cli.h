@@ -109,6 +109,11 @@ struct tui_cli {
 
 	/* State files (tui/cli-state.c). */
 	char *state_dir;		/* or NULL when it cannot be made */
+	/* Who answered the last approval ("user", "--yes", "no terminal",
+	 * "interrupted"), audited just before the host reports it: the
+	 * audit log's "by" and --verbose's words are this one string. */
+	uint64_t decided_call;
+	const char *decided_by;
 	FILE *session_log;
 	bool state_warned;
 };
@@ -193,7 +198,8 @@ int tui_cli_state_grant_remove(struct tui_cli *, const char *server,
 /* The stored grants as an array of {"server", "tool", "since"} (caller
  * frees), or NULL after an error (said). */
 cJSON *tui_cli_state_grants_read(struct tui_cli *);
-/* Audit: one JSON line per decision. */
+/* Audit: one JSON line per decision; by (a string constant) is who
+ * decided, and the DECISION event that follows for the call says it too. */
 void tui_cli_state_audit(struct tui_cli *, const struct mcp_host_request *,
     const char *decision, const char *by);
 /* The host's event stream: --verbose and the session log. */
