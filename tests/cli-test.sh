@@ -305,6 +305,24 @@ expect "the REPL reads commands from a pipe" 0 '^weather/checkWeather' 'sendEmai
 	bad "piped REPL: nothing more in the outbox" "$(ls "$outbox")"
 grep -qE 'Sanitizer|runtime error' "$TMP/err" && bad "piped REPL: no sanitizer report" "$ERR"
 
+# The REPL reading a file (epoll cannot watch one) runs its commands, the
+# last line without a newline too, and ends at the end of the file.
+printf 'tools weather\n\nhelp call\nprompt weather/best-time-to-visit destination=Lisbon' >"$TMP/script.repl"
+timeout 60 "$TRIPMCP" repl <"$TMP/script.repl" >"$TMP/out" 2>"$TMP/err"
+RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+expect "the REPL reads commands from a file" 0 '^weather/checkWeather'
+grep -q '^call SERVER/TOOL' <<<"$OUT" && grep -q 'best time to visit Lisbon' <<<"$OUT" &&
+	ok "a REPL file: every command ran, the last line without a newline too" ||
+	bad "a REPL file: every command ran, the last line without a newline too" "${OUT:0:600}" "${ERR:0:300}"
+grep -q '^tripmcp> prompt weather/best-time-to-visit destination=Lisbon$' <<<"$OUT" &&
+	ok "a REPL file: each line is shown after the prompt, as from a pipe" ||
+	bad "a REPL file: each line is shown after the prompt, as from a pipe" "${OUT:0:600}"
+[ -z "$ERR" ] && ok "a REPL file: nothing on stderr" || bad "a REPL file: nothing on stderr" "$ERR"
+timeout 20 "$TRIPMCP" repl </dev/null >"$TMP/out" 2>"$TMP/err"
+RC=$?; OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+expect "repl </dev/null ends at once with 0" 0 '^tripmcp> $'
+[ -z "$ERR" ] && ok "repl </dev/null: nothing on stderr" || bad "repl </dev/null: nothing on stderr" "$ERR"
+
 # The event stream: --verbose and the session log.
 run --verbose call weather/getSeasonalInfo location=Barcelona
 expect "--verbose prints the event stream" 0 '' 'weather: ready'

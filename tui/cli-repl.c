@@ -202,7 +202,7 @@ tui_cli_repl_next(struct tui_cli *cli)
 {
 	if (cli->repl == NULL || !cli->in_repl || cli->running ||
 	    cli->asking || cli->asks != NULL || cli->elicits != NULL ||
-	    cli->rl_installed)
+	    cli->line_cb != NULL)
 		return;
 	fflush(stdout);
 	tui_cli_input_start(cli, "tripmcp> ", repl_line);

@@ -472,22 +472,67 @@ cli_stdin_cb(evutil_socket_t fd, short events, void *arg)
 	rl_callback_read_char();
 }
 
+/*
+ * A regular file or /dev/null as standard input: epoll cannot watch them,
+ * and they are always ready, so the next line is read directly, one a loop
+ * turn, and shown after the prompt as readline shows a piped line.
+ */
+static void
+cli_file_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct tui_cli *cli = arg;
+	void (*cb)(struct tui_cli *, char *) = cli->line_cb;
+	size_t n = 0, cap = 128;
+	char *line = mcp_xmalloc(cap);
+	bool cut = false;
+	int c;
+
+	(void)fd;
+	(void)events;
+	while ((c = getchar()) != EOF && c != '\n') {
+		if (n == TUI_CLI_MAX_LINE) {
+			cut = true;
+			continue;
+		}
+		if (n + 1 == cap)
+			line = mcp_xrealloc(line, cap *= 2);
+		line[n++] = (char)c;
+	}
+	line[n] = '\0';
+	if (c == EOF && n == 0 && !cut) {
+		free(line);
+		line = NULL;
+	} else if (cut) {
+		line[0] = '\0';
+		tui_cli_error(cli, "a line of standard input is longer than "
+		    "%d bytes; it was skipped", TUI_CLI_MAX_LINE);
+	} else
+		fprintf(rl_outstream, "%s\n", line);
+	tui_cli_input_stop(cli);
+	if (cb != NULL)
+		cb(cli, line);
+	else
+		free(line);
+}
+
 void
 tui_cli_input_start(struct tui_cli *cli, const char *prompt,
     void (*cb)(struct tui_cli *, char *))
 {
 	struct stat st;
 
-	/* epoll cannot watch a regular file or /dev/null. */
-	if (fstat(STDIN_FILENO, &st) != 0 || (!isatty(STDIN_FILENO) &&
-	    !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))) {
-		tui_cli_error(cli, "cannot read lines from standard input: "
-		    "it is not a terminal or a pipe");
-		cb(cli, NULL);
-		return;
-	}
 	cli_current = cli;
 	cli->line_cb = cb;
+	if (fstat(STDIN_FILENO, &st) == 0 && !isatty(STDIN_FILENO) &&
+	    !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+		if (cli->file_ev == NULL)
+			cli->file_ev = event_new(cli->base, -1, 0, cli_file_cb,
+			    cli);
+		fputs(prompt, rl_outstream);
+		fflush(rl_outstream);
+		event_active(cli->file_ev, 0, 0);
+		return;
+	}
 	if (cli->stdin_ev == NULL)
 		cli->stdin_ev = event_new(cli->base, STDIN_FILENO,
 		    EV_READ | EV_PERSIST, cli_stdin_cb, cli);
@@ -495,8 +540,8 @@ tui_cli_input_start(struct tui_cli *cli, const char *prompt,
 	cli->rl_installed = true;
 	if (event_add(cli->stdin_ev, NULL) != 0) {
 		tui_cli_input_stop(cli);
-		tui_cli_error(cli, "cannot read from standard input: it is "
-		    "not a terminal or a pipe");
+		tui_cli_error(cli, "cannot watch standard input for lines; "
+		    "give them on a terminal, a pipe or a file");
 		cb(cli, NULL);
 	}
 }
@@ -511,6 +556,8 @@ tui_cli_input_stop(struct tui_cli *cli)
 	cli->line_cb = NULL;
 	if (cli->stdin_ev != NULL)
 		event_del(cli->stdin_ev);
+	if (cli->file_ev != NULL)
+		event_del(cli->file_ev);
 }
 
 /* Starting a command */
@@ -771,6 +818,8 @@ tui_cli_main(int argc, char **argv)
 	tui_cli_state_close(&cli);
 	if (cli.stdin_ev != NULL)
 		event_free(cli.stdin_ev);
+	if (cli.file_ev != NULL)
+		event_free(cli.file_ev);
 	event_free(cli.kick);
 	event_free(sigint);
 	event_free(sigterm);

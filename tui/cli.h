@@ -21,6 +21,7 @@
 
 #define TUI_CLI_PROG	"tripmcp"
 #define TUI_CLI_VERSION	"0.1.0"
+#define TUI_CLI_MAX_LINE	(64 * 1024)	/* bytes of a line read from a file */
 
 /* Exit statuses: one table, printed by --help and described in tripmcp(1). */
 enum tui_cli_status {
@@ -96,9 +97,12 @@ struct tui_cli {
 	struct tui_cli_elicit *elicits;	/* servers' questions (cli-elicit.c) */
 	bool asking;			/* one of them is on the terminal */
 
-	/* Line input through readline's callback interface. */
+	/* Line input through readline's callback interface; a regular file
+	 * or /dev/null (epoll cannot watch them) is read directly instead. */
 	struct event *stdin_ev;
-	void (*line_cb)(struct tui_cli *, char *line);	/* takes line */
+	struct event *file_ev;		/* reads the next line from a file */
+	void (*line_cb)(struct tui_cli *, char *line);	/* takes line;
+					 * set while a line is awaited */
 	bool rl_installed;
 
 	/* The REPL (tui/cli-repl.c). */
