@@ -387,6 +387,42 @@ expect "a call to a server that is down exits 3" 3 '' "server 'gone' is failed"
 run -c "$TMP/down.json" call weather/getSeasonalInfo location=Barcelona
 expect "the other server still answers" 0 'Barcelona'
 
+# A command for one server starts that server alone: the one that cannot
+# start is not tried, said, nor logged.
+fresh
+run -c "$TMP/down.json" --verbose call weather/checkWeather location=Barcelona startDate=2024-06-15 endDate=2024-06-22
+expect "call SERVER/TOOL beside a server that cannot start" 0 '^2024-06-22: ' 'weather: ready'
+grep -q 'gone' <<<"$OUT$ERR" && bad "call SERVER/TOOL does not mention the other server" "$ERR" ||
+	ok "call SERVER/TOOL does not mention the other server"
+if grep -q 'weather: ready' "$STATE/session.log" 2>/dev/null && ! grep -q 'gone' "$STATE/session.log"; then
+	ok "the session log has no trace of the other server"
+else
+	bad "the session log has no trace of the other server" "$(cat "$STATE/session.log" 2>&1)"
+fi
+run -c "$TMP/down.json" call nowhere/tool
+expect "an unknown server still lists the configured ones" 2 '' "unknown server 'nowhere': the servers are gone, weather"
+grep -q 'gone: ' "$STATE/session.log" && bad "an unknown server starts nothing" "$(cat "$STATE/session.log")" ||
+	ok "an unknown server starts nothing"
+# started NAME: the servers the last run logged starting, in order.
+started() { grep -oE ' (travel|weather|calendar|gone): starting$' "$STATE/session.log" | sed 's/: starting//' | tr -d ' ' | tr '\n' ' '; }
+fresh
+run tools weather
+[ "$RC" -eq 0 ] && [ "$(started)" = "weather " ] && ok "tools SERVER starts that server alone" ||
+	bad "tools SERVER starts that server alone" "rc $RC, started: $(started)"
+fresh
+run prompt travel/plan-vacation destination=Barcelona departure_date=2024-06-15 return_date=2024-06-22 budget=3000 travelers=2
+[ "$RC" -eq 0 ] && [ "$(started)" = "travel " ] && ok "prompt SERVER/NAME starts that server alone" ||
+	bad "prompt SERVER/NAME starts that server alone" "rc $RC, started: $(started)" "${ERR:0:300}"
+fresh
+run tools
+[ "$RC" -eq 0 ] && [ "$(started)" = "travel weather calendar " ] && ok "tools without a server starts them all" ||
+	bad "tools without a server starts them all" "rc $RC, started: $(started)"
+printf 'tools weather\ncall weather/getSeasonalInfo location=Rome\n' >"$TMP/one.repl"
+fresh
+timeout 60 "$TRIPMCP" repl <"$TMP/one.repl" >"$TMP/out" 2>"$TMP/err"
+[ "$(started)" = "travel weather calendar " ] && ok "the REPL starts every server, whatever its first command" ||
+	bad "the REPL starts every server, whatever its first command" "started: $(started)"
+
 # Bundled servers missing: say which and how to build them.
 mkdir -p "$TMP/alone"
 cp "$TRIPMCP" "$TMP/alone/tripmcp"

@@ -200,6 +200,7 @@ const struct tui_cli_cmd tui_cli_call = {
 	.min_args = 1,
 	.max_args = -1,
 	.needs_host = true,
+	.target = tui_cli_target_qualified,
 	.run = call_run,
 	.complete = call_complete,
 };

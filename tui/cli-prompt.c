@@ -192,6 +192,7 @@ const struct tui_cli_cmd tui_cli_prompt = {
 	.min_args = 1,
 	.max_args = -1,
 	.needs_host = true,
+	.target = tui_cli_target_qualified,
 	.run = prompt_run,
 	.complete = prompt_complete,
 };

@@ -144,6 +144,16 @@ tools_show(struct tui_cli *cli)
 	tui_cli_done(cli, TUI_CLI_OK);
 }
 
+/* "tools SERVER" needs that server alone. */
+static bool
+tools_target(int nargs, char **args, char *server, size_t size)
+{
+	if (nargs != 1 || strlen(args[0]) >= size)
+		return false;
+	memcpy(server, args[0], strlen(args[0]) + 1);
+	return true;
+}
+
 static void
 tools_run(struct tui_cli *cli, int nargs, char **args)
 {
@@ -188,6 +198,7 @@ const struct tui_cli_cmd tui_cli_tools = {
 	.min_args = 0,
 	.max_args = 1,
 	.needs_host = true,
+	.target = tools_target,
 	.run = tools_run,
 	.complete = tools_complete,
 };

@@ -286,11 +286,12 @@ cli_on_roots(void *arg, const char *server, struct mcp_request *req,
 }
 
 struct mcp_host *
-tui_cli_host(struct tui_cli *cli)
+tui_cli_host(struct tui_cli *cli, const char *only)
 {
 	struct mcp_host_opts opts = { 0 };
 	struct mcp_err err = { 0 };
-	int status;
+	const struct mcp_config_server *one;
+	int status, rc;
 
 	if (cli->host != NULL)
 		return cli->host;
@@ -316,7 +317,15 @@ tui_cli_host(struct tui_cli *cli)
 	opts.arg = cli;
 	opts.always_ask = tui_cli_always_ask;
 	cli->host = mcp_host_new(cli->base, &opts);
-	if (mcp_host_add_config(cli->host, cli->config, &err) != 0) {
+	/* A command for one server starts that one alone: the others would
+	 * cost their start and could only add noise (or fail). */
+	if (only == NULL)
+		rc = mcp_host_add_config(cli->host, cli->config, &err);
+	else if ((one = mcp_config_find(cli->config, only)) != NULL)
+		rc = mcp_host_add_server(cli->host, one, &err);
+	else
+		rc = 0;		/* the command names the unknown server */
+	if (rc != 0) {
 		tui_cli_error(cli, "%s: %s", cli->config_name, err.msg);
 		mcp_host_free(cli->host);
 		cli->host = NULL;
@@ -328,11 +337,24 @@ tui_cli_host(struct tui_cli *cli)
 }
 
 bool
+tui_cli_target_qualified(int nargs, char **args, char *server, size_t size)
+{
+	const char *slash = nargs > 0 ? strchr(args[0], '/') : NULL;
+
+	if (slash == NULL || slash == args[0] ||
+	    (size_t)(slash - args[0]) >= size)
+		return false;
+	memcpy(server, args[0], (size_t)(slash - args[0]));
+	server[slash - args[0]] = '\0';
+	return true;
+}
+
+bool
 tui_cli_check_server(struct tui_cli *cli, const char *server, size_t len)
 {
 	struct mcp_host_server_info info;
 	char name[MCP_CONFIG_MAX_NAME + 1], list[512], *clean, *raw;
-	size_t i, n = mcp_host_server_count(cli->host), used = 0;
+	size_t i, n = mcp_config_count(cli->config), used = 0;
 
 	if (len > 0 && len <= MCP_CONFIG_MAX_NAME) {
 		memcpy(name, server, len);
@@ -340,11 +362,11 @@ tui_cli_check_server(struct tui_cli *cli, const char *server, size_t len)
 		if (mcp_host_server_find(cli->host, name, &info) == 0)
 			return true;
 	}
+	/* The configured servers: a command for one has started only it. */
 	list[0] = '\0';
-	for (i = 0; i < n && mcp_host_server_info(cli->host, i, &info) == 0;
-	    i++) {
+	for (i = 0; i < n; i++) {
 		int w = snprintf(list + used, sizeof list - used, "%s%s",
-		    i > 0 ? ", " : "", info.name);
+		    i > 0 ? ", " : "", mcp_config_server(cli->config, i)->name);
 
 		if (w < 0 || (size_t)w >= sizeof list - used)
 			break;
@@ -589,8 +611,8 @@ void
 tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 {
 	const struct tui_cli_cmd *c = tui_cli_find(argv[0]);
+	char *name, only[MCP_CONFIG_MAX_NAME + 1];
 	int ch, nargs;
-	char *name;
 
 	cli->cmd = NULL;
 	cli->running = true;
@@ -657,7 +679,9 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 	}
 	cli->nargs = nargs;
 	cli->args = argv + optind;
-	if (c->needs_host && tui_cli_host(cli) == NULL)
+	if (c->needs_host && tui_cli_host(cli, !cli->in_repl &&
+	    c->target != NULL && c->target(nargs, argv + optind, only,
+	    sizeof only) ? only : NULL) == NULL)
 		return;
 	c->run(cli, nargs, argv + optind);
 }

@@ -45,6 +45,11 @@ struct tui_cli_cmd {
 	const char *help;	/* the rest of its --help */
 	int min_args, max_args;	/* positional arguments; max -1: any */
 	bool needs_host;	/* false: runs without starting servers */
+	/* The one server these arguments address, its name copied into
+	 * server; false when the command needs every server. A command run
+	 * alone (not in the REPL) then starts that server only. May be NULL
+	 * (every server). */
+	bool (*target)(int nargs, char **args, char *server, size_t size);
 	/* Start the command on args[0..nargs); end with tui_cli_done. */
 	void (*run)(struct tui_cli *, int nargs, char **args);
 	/* REPL tab completion of argument word (0 is the first after the
@@ -129,8 +134,12 @@ int tui_cli_main(int argc, char **argv);
 void tui_cli_start(struct tui_cli *, int argc, char **argv);
 const struct tui_cli_cmd *tui_cli_find(const char *name);
 /* The host with the configuration's servers started, or NULL after saying
- * why (the command is then done with a failure). */
-struct mcp_host *tui_cli_host(struct tui_cli *);
+ * why (the command is then done with a failure). With only, just that
+ * server is added, or none when no server has that name. */
+struct mcp_host *tui_cli_host(struct tui_cli *, const char *only);
+/* A target function for "SERVER/NAME" in args[0]. */
+bool tui_cli_target_qualified(int nargs, char **args, char *server,
+    size_t size);
 /* Run then once ready(cli) holds, checked now and after every host event. */
 void tui_cli_wait(struct tui_cli *, tui_cli_ready_fn, tui_cli_then_fn);
 /* Wait for every server to be past starting. */
@@ -147,7 +156,8 @@ void tui_cli_error(struct tui_cli *, const char *fmt, ...)
  * its --help; ends the command with TUI_CLI_USAGE. */
 void tui_cli_usage(struct tui_cli *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* "server" is configured; else say so (listing them) and end with usage. */
+/* "server" is on the host; else say so (listing the configured ones) and
+ * end with usage. */
 bool tui_cli_check_server(struct tui_cli *, const char *server, size_t len);
 /* The server is ready; else say why (its reason and stderr) and end the
  * command with TUI_CLI_UNAVAILABLE. */
