@@ -417,6 +417,27 @@ fresh
 run tools
 [ "$RC" -eq 0 ] && [ "$(started)" = "travel weather calendar " ] && ok "tools without a server starts them all" ||
 	bad "tools without a server starts them all" "rc $RC, started: $(started)"
+# read URI: the server its scheme names alone, when one has that name and
+# owns the URI; else every server, so that the one that owns it answers.
+fresh
+run -c "$TMP/down.json" read weather://climate/Barcelona
+expect "read SCHEME://... beside a server that cannot start" 0 '"label":"Barcelona, Spain"'
+! grep -q gone <<<"$ERR" && ! grep -q 'gone' "$STATE/session.log" &&
+	ok "read SCHEME://... starts the server of that name alone" ||
+	bad "read SCHEME://... starts the server of that name alone" "$ERR" "$(cat "$STATE/session.log")"
+cat >"$TMP/swapped.json" <<EOF
+{"mcpServers": {"calendar": {"command": "$BUILD/asan/tripmcp-weather"},
+  "cal": {"command": "$BUILD/asan/tripmcp-calendar"}}}
+EOF
+fresh
+run -c "$TMP/swapped.json" --verbose read calendar://us-holidays/July-2024
+expect "a scheme's server that does not own the URI: the others are asked" 0 'Independence Day' \
+    'resources/read cal/calendar://us-holidays/July-2024 done'
+fresh
+run read nothing://here
+[ "$RC" -eq 2 ] && [ "$(started)" = "travel weather calendar " ] &&
+	ok "a URI no server's name matches starts them all" ||
+	bad "a URI no server's name matches starts them all" "rc $RC, started: $(started)"
 printf 'tools weather\ncall weather/getSeasonalInfo location=Rome\n' >"$TMP/one.repl"
 fresh
 timeout 60 "$TRIPMCP" repl <"$TMP/one.repl" >"$TMP/out" 2>"$TMP/err"

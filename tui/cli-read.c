@@ -63,6 +63,11 @@ read_go(struct tui_cli *cli)
 	const char *uri = cli->args[0];
 	const char *owner = mcp_host_resource_owner(cli->host, uri);
 
+	/* The server its scheme names does not own it: ask them all. */
+	if (owner == NULL && tui_cli_host_add_rest(cli)) {
+		tui_cli_wait(cli, read_owner_known, read_go);
+		return;
+	}
 	if (owner == NULL) {
 		char *u = tui_cli_clean(uri, false);
 
@@ -74,6 +79,22 @@ read_go(struct tui_cli *cli)
 	if (!tui_cli_check_ready(cli, owner))
 		return;
 	cli->call = mcp_host_read_resource(cli->host, uri, read_done, cli);
+}
+
+/* weather://... read alone starts the server named weather, when there is
+ * one; should it not own the URI, read_go starts the others. */
+static bool
+read_target(const struct mcp_config *cfg, int nargs, char **args,
+    char *server, size_t size)
+{
+	const char *colon = nargs > 0 ? strstr(args[0], "://") : NULL;
+	size_t len = colon != NULL ? (size_t)(colon - args[0]) : 0;
+
+	if (len == 0 || len >= size)
+		return false;
+	memcpy(server, args[0], len);
+	server[len] = '\0';
+	return mcp_config_find(cfg, server) != NULL;
 }
 
 static void
@@ -253,6 +274,7 @@ const struct tui_cli_cmd tui_cli_read = {
 	.min_args = 1,
 	.max_args = 1,
 	.needs_host = true,
+	.target = read_target,
 	.run = read_run,
 	.complete = read_complete,
 };

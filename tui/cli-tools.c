@@ -146,8 +146,10 @@ tools_show(struct tui_cli *cli)
 
 /* "tools SERVER" needs that server alone. */
 static bool
-tools_target(int nargs, char **args, char *server, size_t size)
+tools_target(const struct mcp_config *cfg, int nargs, char **args,
+    char *server, size_t size)
 {
+	(void)cfg;
 	if (nargs != 1 || strlen(args[0]) >= size)
 		return false;
 	memcpy(server, args[0], strlen(args[0]) + 1);

@@ -285,24 +285,55 @@ cli_on_roots(void *arg, const char *server, struct mcp_request *req,
 	mcp_request_reply(req, result);
 }
 
+/* The configuration, loaded once; false after saying why (the command is
+ * then done with a failure). */
+static bool
+cli_config(struct tui_cli *cli)
+{
+	int status;
+
+	if (cli->config != NULL)
+		return true;
+	cli->config = tui_cli_config_load(cli->config_path, &cli->config_name,
+	    &status);
+	if (cli->config == NULL)
+		tui_cli_done(cli, status);
+	return cli->config != NULL;
+}
+
+bool
+tui_cli_host_add_rest(struct tui_cli *cli)
+{
+	struct mcp_host_server_info info;
+	const struct mcp_config_server *s;
+	size_t i, n = mcp_config_count(cli->config);
+	bool added = false;
+
+	for (i = 0; i < n; i++) {
+		s = mcp_config_server(cli->config, i);
+		if (mcp_host_server_find(cli->host, s->name, &info) != 0) {
+			struct mcp_err err = { 0 };
+
+			/* Cannot fail: a new name, from a parsed file. */
+			mcp_host_add_server(cli->host, s, &err);
+			added = true;
+		}
+	}
+	return added;
+}
+
 struct mcp_host *
 tui_cli_host(struct tui_cli *cli, const char *only)
 {
 	struct mcp_host_opts opts = { 0 };
 	struct mcp_err err = { 0 };
 	const struct mcp_config_server *one;
-	int status, rc;
+	int rc;
 
 	if (cli->host != NULL)
 		return cli->host;
-	if (cli->config == NULL) {
-		cli->config = tui_cli_config_load(cli->config_path,
-		    &cli->config_name, &status);
-		if (cli->config == NULL) {
-			tui_cli_done(cli, status);
-			return NULL;
-		}
-	}
+	if (!cli_config(cli))
+		return NULL;
 	cli->log.fn = tui_cli_state_log;
 	cli->log.arg = cli;
 	cli->log.level = MCP_LOG_DEBUG;
@@ -337,7 +368,8 @@ tui_cli_host(struct tui_cli *cli, const char *only)
 }
 
 bool
-tui_cli_target_qualified(int nargs, char **args, char *server, size_t size)
+tui_cli_target_qualified(const struct mcp_config *cfg, int nargs,
+    char **args, char *server, size_t size)
 {
 	const char *slash = nargs > 0 ? strchr(args[0], '/') : NULL;
 
@@ -346,6 +378,7 @@ tui_cli_target_qualified(int nargs, char **args, char *server, size_t size)
 		return false;
 	memcpy(server, args[0], (size_t)(slash - args[0]));
 	server[slash - args[0]] = '\0';
+	(void)cfg;	/* an unknown server is named, and none started */
 	return true;
 }
 
@@ -679,9 +712,10 @@ tui_cli_start(struct tui_cli *cli, int argc, char **argv)
 	}
 	cli->nargs = nargs;
 	cli->args = argv + optind;
-	if (c->needs_host && tui_cli_host(cli, !cli->in_repl &&
-	    c->target != NULL && c->target(nargs, argv + optind, only,
-	    sizeof only) ? only : NULL) == NULL)
+	if (c->needs_host && cli->host == NULL && (!cli_config(cli) ||
+	    tui_cli_host(cli, !cli->in_repl && c->target != NULL &&
+	    c->target(cli->config, nargs, argv + optind, only, sizeof only) ?
+	    only : NULL) == NULL))
 		return;
 	c->run(cli, nargs, argv + optind);
 }

@@ -45,11 +45,12 @@ struct tui_cli_cmd {
 	const char *help;	/* the rest of its --help */
 	int min_args, max_args;	/* positional arguments; max -1: any */
 	bool needs_host;	/* false: runs without starting servers */
-	/* The one server these arguments address, its name copied into
-	 * server; false when the command needs every server. A command run
-	 * alone (not in the REPL) then starts that server only. May be NULL
-	 * (every server). */
-	bool (*target)(int nargs, char **args, char *server, size_t size);
+	/* The one server these arguments address in cfg, its name copied
+	 * into server; false when the command needs every server. A command
+	 * run alone (not in the REPL) then starts that server only. May be
+	 * NULL (every server). */
+	bool (*target)(const struct mcp_config *cfg, int nargs, char **args,
+	    char *server, size_t size);
 	/* Start the command on args[0..nargs); end with tui_cli_done. */
 	void (*run)(struct tui_cli *, int nargs, char **args);
 	/* REPL tab completion of argument word (0 is the first after the
@@ -137,9 +138,12 @@ const struct tui_cli_cmd *tui_cli_find(const char *name);
  * why (the command is then done with a failure). With only, just that
  * server is added, or none when no server has that name. */
 struct mcp_host *tui_cli_host(struct tui_cli *, const char *only);
+/* Add the configured servers the host does not have yet (after a command
+ * for one server found it needs the others); false when none was missing. */
+bool tui_cli_host_add_rest(struct tui_cli *);
 /* A target function for "SERVER/NAME" in args[0]. */
-bool tui_cli_target_qualified(int nargs, char **args, char *server,
-    size_t size);
+bool tui_cli_target_qualified(const struct mcp_config *, int nargs,
+    char **args, char *server, size_t size);
 /* Run then once ready(cli) holds, checked now and after every host event. */
 void tui_cli_wait(struct tui_cli *, tui_cli_ready_fn, tui_cli_then_fn);
 /* Wait for every server to be past starting. */
