@@ -252,6 +252,7 @@ host_cfg_copy(struct mcp_config_server *d, const struct mcp_config_server *s)
 	d->cwd = s->cwd != NULL ? mcp_xstrdup(s->cwd) : NULL;
 	d->url = s->url != NULL ? mcp_xstrdup(s->url) : NULL;
 	d->headers = host_strv_dup(s->headers);
+	d->roots = host_strv_dup(s->roots);
 	d->rules = mcp_xcalloc(s->nrules + 1, sizeof *d->rules);
 	for (i = 0; i < s->nrules; i++) {
 		struct mcp_config_rule *r = &d->rules[i];
@@ -277,6 +278,7 @@ host_cfg_clear(struct mcp_config_server *c)
 	free(c->cwd);
 	free(c->url);
 	host_strv_free(c->headers);
+	host_strv_free(c->roots);
 	for (i = 0; i < c->nrules; i++) {
 		free(c->rules[i].tool);
 		for (j = 0; j < c->rules[i].nlimits; j++)
