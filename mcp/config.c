@@ -281,6 +281,26 @@ cfg_scan_mark(struct cfg_scan *s, int level, const char *at)
 		s->found = at;
 }
 
+/* After a member or element: true at ',' (another follows), false at
+ * close (the container ends) or on an error, which it records. */
+static bool
+cfg_scan_more(struct cfg_scan *s, char close, const char *after)
+{
+	cfg_scan_ws(s);
+	if (s->p < s->end && *s->p == ',') {
+		s->p++;
+		return true;
+	}
+	if (s->p < s->end && *s->p == close)
+		s->p++;
+	else if (s->err_at == NULL) {
+		s->err_at = s->p;
+		snprintf(s->err, sizeof s->err, "expected ',' or '%c' after %s",
+		    close, after);
+	}
+	return false;
+}
+
 static void
 cfg_scan_object(struct cfg_scan *s, int depth, int level)
 {
@@ -328,19 +348,9 @@ cfg_scan_object(struct cfg_scan *s, int depth, int level)
 		cfg_scan_value(s, depth + 1, sub);
 		if (s->err_at != NULL)
 			return;
-		cfg_scan_ws(s);
 		first = false;
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
+		if (!cfg_scan_more(s, '}', "an object member"))
 			return;
-		}
-		cfg_scan_fail(s, s->p, "expected ',' or '}' after an object "
-		    "member");
-		return;
 	}
 }
 
@@ -364,18 +374,8 @@ cfg_scan_array(struct cfg_scan *s, int depth, int level)
 		cfg_scan_value(s, depth + 1, sub);
 		if (s->err_at != NULL)
 			return;
-		cfg_scan_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
+		if (!cfg_scan_more(s, ']', "an array element"))
 			return;
-		}
-		cfg_scan_fail(s, s->p, "expected ',' or ']' after an array "
-		    "element");
-		return;
 	}
 }
 
