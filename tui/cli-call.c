@@ -103,31 +103,15 @@ call_run(struct tui_cli *cli, int nargs, char **args)
 static char **
 call_complete(struct tui_cli *cli, int word, char **words, const char *text)
 {
-	const cJSON *t, *name, *props, *p, *e, *en;
-	const char *server, *eq;
-	size_t i, n = 0, len = strlen(text), nt;
+	const cJSON *t, *props, *p, *e, *en;
+	const char *eq;
+	size_t i, n = 0, len = strlen(text);
 	char **out;
 
 	if (cli->host == NULL)
 		return NULL;
-	nt = mcp_host_count(cli->host, MCP_HOST_TOOLS);
-	if (word == 0) {
-		out = mcp_xcalloc(nt + 1, sizeof *out);
-		for (i = 0; i < nt; i++) {
-			t = mcp_host_item(cli->host, MCP_HOST_TOOLS, i, &server);
-			name = cJSON_GetObjectItemCaseSensitive(t, "name");
-			if (!cJSON_IsString(name))
-				continue;
-			char *q = mcp_xprintf("%s/%s", server,
-			    name->valuestring);
-
-			if (strncmp(q, text, len) == 0)
-				out[n++] = q;
-			else
-				free(q);
-		}
-		return out;
-	}
+	if (word == 0)
+		return tui_cli_complete_items(cli->host, MCP_HOST_TOOLS, text);
 	t = mcp_host_find_tool(cli->host, words[0]);
 	props = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(t, "inputSchema"), "properties");

@@ -188,6 +188,29 @@ tui_cli_print_line(FILE *f, const char *s, int width)
 	free(clean);
 }
 
+char **
+tui_cli_complete_items(struct mcp_host *h, enum mcp_host_kind kind,
+    const char *text)
+{
+	size_t i, n = 0, len = strlen(text), count = mcp_host_count(h, kind);
+	const cJSON *item, *name;
+	const char *server;
+	char **out = mcp_xcalloc(count + 1, sizeof *out), *q;
+
+	for (i = 0; i < count; i++) {
+		item = mcp_host_item(h, kind, i, &server);
+		name = cJSON_GetObjectItemCaseSensitive(item, "name");
+		if (!cJSON_IsString(name))
+			continue;
+		q = mcp_xprintf("%s/%s", server, name->valuestring);
+		if (strncmp(q, text, len) == 0)
+			out[n++] = q;
+		else
+			free(q);
+	}
+	return out;
+}
+
 const cJSON *
 tui_cli_find_item(struct mcp_host *h, enum mcp_host_kind kind,
     const char *qualified)

@@ -125,31 +125,15 @@ static char **
 prompt_complete(struct tui_cli *cli, int word, char **words, const char *text)
 {
 	const cJSON *p, *name, *a;
-	const char *server, *eq;
-	size_t i, n = 0, len = strlen(text), np;
+	const char *eq;
+	size_t n = 0, len = strlen(text);
 	char **out;
 
 	if (cli->host == NULL)
 		return NULL;
-	np = mcp_host_count(cli->host, MCP_HOST_PROMPTS);
-	if (word == 0) {
-		out = mcp_xcalloc(np + 1, sizeof *out);
-		for (i = 0; i < np; i++) {
-			p = mcp_host_item(cli->host, MCP_HOST_PROMPTS, i,
-			    &server);
-			name = cJSON_GetObjectItemCaseSensitive(p, "name");
-			if (!cJSON_IsString(name))
-				continue;
-			char *q = mcp_xprintf("%s/%s", server,
-			    name->valuestring);
-
-			if (strncmp(q, text, len) == 0)
-				out[n++] = q;
-			else
-				free(q);
-		}
-		return out;
-	}
+	if (word == 0)
+		return tui_cli_complete_items(cli->host, MCP_HOST_PROMPTS,
+		    text);
 	p = tui_cli_find_item(cli->host, MCP_HOST_PROMPTS, words[0]);
 	if (p == NULL)
 		return NULL;

@@ -256,6 +256,10 @@ void tui_cli_print_line(FILE *, const char *s, int width);
 /* A prompt or tool found by "server/name" in the merged catalog. */
 const cJSON *tui_cli_find_item(struct mcp_host *, enum mcp_host_kind,
     const char *qualified);
+/* Every "server/name" of kind starting with text, for completion: a
+ * NULL-terminated array the caller frees (strings and all). */
+char **tui_cli_complete_items(struct mcp_host *, enum mcp_host_kind,
+    const char *text);
 
 /* tui/cli-repl.c */
 void tui_cli_repl_free(struct tui_cli *);
