@@ -92,17 +92,23 @@ book_flight(struct mcp_call *call, const cJSON *args, void *arg)
 		r = travel_bookings_flight(app->db, offer->valuestring,
 		    tr->valueint, seat != NULL ? seat->valuestring : NULL,
 		    key->valuestring, &booking, &replayed, err, sizeof err);
-	if (r > 0) {
-		mcp_call_return_error(call, "%s", err);
-		return;
-	}
-	if (r < 0) {
-		mcp_call_return_error(call, "bookFlight failed, nothing was "
-		    "booked: %s", err);
-		return;
-	}
-	travel_tools_return_booking(call, app, booking, replayed, !replayed,
+	travel_tools_booked(call, app, r, err, booking, replayed, "bookFlight",
 	    "Booked flight");
+}
+
+void
+travel_tools_booked(struct mcp_call *call, struct common_app *app, int r,
+    const char *err, cJSON *booking, bool replayed, const char *tool,
+    const char *verb)
+{
+	if (r > 0)
+		mcp_call_return_error(call, "%s", err);
+	else if (r < 0)
+		mcp_call_return_error(call, "%s failed, nothing was booked: %s",
+		    tool, err);
+	else
+		travel_tools_return_booking(call, app, booking, replayed,
+		    !replayed, verb);
 }
 
 const struct mcp_tool travel_tool_book_flight = {

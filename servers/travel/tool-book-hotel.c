@@ -53,16 +53,7 @@ book_hotel(struct mcp_call *call, const cJSON *args, void *arg)
 		r = travel_bookings_hotel(app->db, offer->valuestring,
 		    guests->valueint, key->valuestring, &booking, &replayed,
 		    err, sizeof err);
-	if (r > 0) {
-		mcp_call_return_error(call, "%s", err);
-		return;
-	}
-	if (r < 0) {
-		mcp_call_return_error(call, "bookHotel failed, nothing was "
-		    "booked: %s", err);
-		return;
-	}
-	travel_tools_return_booking(call, app, booking, replayed, !replayed,
+	travel_tools_booked(call, app, r, err, booking, replayed, "bookHotel",
 	    "Booked hotel");
 }
 

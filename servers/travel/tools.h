@@ -40,6 +40,14 @@ extern const char travel_itinerary_schema[];
  */
 void	 travel_tools_return_booking(struct mcp_call *, struct common_app *,
 	     cJSON *booking, bool replayed, bool changed, const char *verb);
+/*
+ * Ends a booking tool's call by what its booking function returned: r > 0
+ * is the user's mistake (err as it is), r < 0 a failure that booked nothing
+ * (named after tool), else the booking as travel_tools_return_booking.
+ */
+void	 travel_tools_booked(struct mcp_call *, struct common_app *, int r,
+	     const char *err, cJSON *booking, bool replayed, const char *tool,
+	     const char *verb);
 
 /* Resources (resources.c) */
 /* Declares the templates and lists the concrete resources in the database. */
