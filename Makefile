@@ -42,7 +42,8 @@ MCP_SRC := $(wildcard mcp/*.c)
 EXAMPLE_SRC := $(wildcard mcp/examples/*.c)
 TEST_SRC := $(wildcard tests/mcp/*-test.c)
 FUZZ_SRC := $(wildcard tests/fuzz/*-fuzzer.c)
-BENCH_SRC := $(wildcard bench/*.c)
+BENCH_SRC := $(filter-out bench/benchutil.c,$(wildcard bench/*.c))
+BENCHUTIL_OBJ := $(BUILD)/obj/bench/benchutil.o
 
 MCP_OBJ := $(MCP_SRC:%.c=$(BUILD)/obj/%.o)
 MCP_ASAN_OBJ := $(MCP_SRC:%.c=$(BUILD)/asan/obj/%.o)
@@ -220,7 +221,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(MCP_FUZZ_OBJ)
 	$(FUZZCC) $(CSTD) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		$^ $(PKG_LIBS) -o $@
 
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBMCP)
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BENCHUTIL_OBJ) $(LIBMCP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 

@@ -9,33 +9,23 @@
  * bench/client-sdk.mjs measures the official TypeScript SDK client the same
  * way, so the lines compare.
  */
-#include <sys/resource.h>
-#include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "bench/benchutil.h"
 #include "mcp/client.h"
 #include "mcp/http_client.h"
 #include "mcp/json.h"
 #include "mcp/stdio.h"
 
-#define BENCH_CLIENT_MAX_N	100000000L
-
 struct bench_client_opts {
-	long calls, seq, warmup;
-	int inflight;
-	int pin;			/* the client's CPU, or -1 */
-	cpu_set_t cli_cpus, srv_cpus;
-	const char *tool;
-	const char *args;		/* JSON object text */
+	struct benchutil_opts std;	/* --calls, --seq, --pin ... */
 	char label[64];
 	char **argv;			/* the server command, or NULL */
 	const char *url;		/* the server's MCP endpoint, or NULL */
@@ -66,15 +56,6 @@ struct bench_client {
 	char first_error[256];
 };
 
-static uint64_t
-bench_client_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 bench_client_finish(struct bench_client *b)
 {
@@ -95,16 +76,8 @@ bench_client_wait(struct bench_client *b)
 static void
 bench_client_check(struct bench_client *b, const struct mcp_response *r)
 {
-	const char *why = NULL;
+	const char *why = benchutil_call_failure(r);
 
-	if (r->code != 0)
-		why = r->message != NULL ? r->message : "error";
-	else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r->result,
-	    "content")))
-		why = "result has no content array";
-	else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->result,
-	    "isError")))
-		why = "tool returned isError";
 	if (why == NULL)
 		return;
 	if (b->errors++ == 0)
@@ -140,12 +113,12 @@ bench_client_call(struct bench_client *b, mcp_client_cb cb)
 	cJSON *params;
 
 	if (b->via == VIA_CLIENT) {
-		mcp_client_call_tool(b->c, b->o->tool,
+		mcp_client_call_tool(b->c, b->o->std.tool,
 		    cJSON_Duplicate(b->args, 1), NULL, cb, b);
 		return;
 	}
 	params = cJSON_CreateObject();
-	mcp_json_add_str(params, "name", b->o->tool);
+	mcp_json_add_str(params, "name", b->o->std.tool);
 	mcp_json_add(params, "arguments", cJSON_Duplicate(b->args, 1));
 	if (mcp_peer_request(mcp_client_peer(b->c), "tools/call", params, NULL,
 	    cb, b) < 0)
@@ -153,15 +126,15 @@ bench_client_call(struct bench_client *b, mcp_client_cb cb)
 }
 
 /* Sequential: warm-up calls, then blocks of BENCH_CLIENT_BLOCK calls taking
- * turns between the two ways until each has made o->seq. */
+ * turns between the two ways until each has made o->std.seq. */
 #define BENCH_CLIENT_BLOCK	500
 
 static void
 bench_client_seq_cb(void *arg, const struct mcp_response *r)
 {
 	struct bench_client *b = arg;
-	uint64_t now = bench_client_now();
-	long k = b->seq_done - b->o->warmup;
+	uint64_t now = benchutil_now();
+	long k = b->seq_done - b->o->std.warmup;
 
 	bench_client_check(b, r);
 	if (k >= 0)
@@ -169,33 +142,12 @@ bench_client_seq_cb(void *arg, const struct mcp_response *r)
 	if (++b->seq_done < b->seq_total && !b->broken) {
 		k++;
 		b->via = k < 0 ? VIA_CLIENT : (int)(k / BENCH_CLIENT_BLOCK % 2);
-		if (b->nlat[b->via] >= b->o->seq)
+		if (b->nlat[b->via] >= b->o->std.seq)
 			b->via = !b->via;
-		b->sent_ns = bench_client_now();
+		b->sent_ns = benchutil_now();
 		bench_client_call(b, bench_client_seq_cb);
 	} else
 		bench_client_finish(b);
-}
-
-static int
-bench_client_cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, c = *(const uint64_t *)y;
-
-	return a < c ? -1 : a > c;
-}
-
-/* Nearest-rank percentile of sorted v[0..n), in µs. */
-static double
-bench_client_percentile(const uint64_t *v, long n, double pct)
-{
-	long rank = (long)((pct / 100.0) * (double)n + 0.999999);
-
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return (double)v[rank - 1] / 1000.0;
 }
 
 static void
@@ -203,12 +155,12 @@ bench_client_seq_run(struct bench_client *b, struct bench_client_fig *f)
 {
 	int v;
 
-	b->seq_total = b->o->warmup + 2 * b->o->seq;
+	b->seq_total = b->o->std.warmup + 2 * b->o->std.seq;
 	b->seq_done = 0;
 	b->nlat[0] = b->nlat[1] = 0;
 	b->done = false;
 	b->via = VIA_CLIENT;
-	b->sent_ns = bench_client_now();
+	b->sent_ns = benchutil_now();
 	bench_client_call(b, bench_client_seq_cb);
 	bench_client_wait(b);
 	for (v = 0; v < VIA_N; v++) {
@@ -216,10 +168,7 @@ bench_client_seq_run(struct bench_client *b, struct bench_client_fig *f)
 
 		if (n <= 0)
 			continue;
-		qsort(b->lat[v], (size_t)n, sizeof *b->lat[v],
-		    bench_client_cmp_u64);
-		f[v].p50 = bench_client_percentile(b->lat[v], n, 50);
-		f[v].p99 = bench_client_percentile(b->lat[v], n, 99);
+		benchutil_p50_p99(b->lat[v], n, &f[v].p50, &f[v].p99);
 	}
 }
 
@@ -245,23 +194,12 @@ bench_client_pl_cb(void *arg, const struct mcp_response *r)
 static void
 bench_client_pl_fill(struct bench_client *b)
 {
-	while (b->pl_sent < b->pl_total && b->outstanding < b->o->inflight &&
+	while (b->pl_sent < b->pl_total && b->outstanding < b->o->std.inflight &&
 	    !b->broken) {
 		b->outstanding++;
 		b->pl_sent++;
 		bench_client_call(b, bench_client_pl_cb);
 	}
-}
-
-/* User plus system CPU time of this process, µs. */
-static double
-bench_client_cpu(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 /* Calls per second and CPU µs per call, for each way. */
@@ -275,17 +213,17 @@ bench_client_pl_run(struct bench_client *b, struct bench_client_fig *f)
 	int q, v;
 
 	for (q = 0; q < 4 && !b->broken; q++) {
-		double cpu0 = bench_client_cpu();
-		uint64_t t0 = bench_client_now();
+		double cpu0 = benchutil_self_cpu();
+		uint64_t t0 = benchutil_now();
 
 		b->via = order[q];
-		b->pl_total = b->o->calls / 4;
+		b->pl_total = b->o->std.calls / 4;
 		b->pl_sent = b->pl_done = b->outstanding = 0;
 		b->done = false;
 		bench_client_pl_fill(b);
 		bench_client_wait(b);
-		ns[b->via] += (double)(bench_client_now() - t0);
-		cpu[b->via] += bench_client_cpu() - cpu0;
+		ns[b->via] += (double)(benchutil_now() - t0);
+		cpu[b->via] += benchutil_self_cpu() - cpu0;
 		done[b->via] += b->pl_done;
 	}
 	for (v = 0; v < VIA_N; v++) {
@@ -325,8 +263,7 @@ bench_client_start(struct bench_client *b)
 	struct mcp_transport *t;
 
 	/* The child inherits the CPUs it is forked on. */
-	if (b->o->pin >= 0)
-		sched_setaffinity(0, sizeof b->o->srv_cpus, &b->o->srv_cpus);
+	benchutil_pin_move(&b->o->std.pin, true);
 	if (b->o->url != NULL) {
 		struct mcp_http_client_opts ho = { 0 };
 
@@ -335,8 +272,7 @@ bench_client_start(struct bench_client *b)
 		t = mcp_http_client_new(b->base, b->o->url, &ho, &err);
 	} else
 		t = mcp_stdio_spawn_ex(b->base, b->o->argv, &sp, &so, &err);
-	if (b->o->pin >= 0)
-		sched_setaffinity(0, sizeof b->o->cli_cpus, &b->o->cli_cpus);
+	benchutil_pin_move(&b->o->std.pin, false);
 	if (t == NULL) {
 		fprintf(stderr, "client-driver: %s: %s; check the server "
 		    "%s\n", b->o->label, err.msg, b->o->url != NULL ? "URL" :
@@ -377,107 +313,18 @@ bench_client_usage(FILE *f)
 }
 
 static int
-bench_client_count(const char *opt, const char *value, long min, long max,
-    long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "client-driver: %s: '%s' is not a number from "
-		    "%ld to %ld; try 'client-driver --help'\n", opt, value, min,
-		    max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int
-bench_client_pin(struct bench_client_opts *o, int cpu)
-{
-	if (sched_getaffinity(0, sizeof o->srv_cpus, &o->srv_cpus) != 0 ||
-	    !CPU_ISSET(cpu, &o->srv_cpus) || CPU_COUNT(&o->srv_cpus) < 2) {
-		fprintf(stderr, "client-driver: --pin %d: need CPU %d and one "
-		    "more; leave --pin out on this machine\n", cpu, cpu);
-		return -1;
-	}
-	CPU_CLR(cpu, &o->srv_cpus);
-	CPU_ZERO(&o->cli_cpus);
-	CPU_SET(cpu, &o->cli_cpus);
-	o->pin = cpu;
-	return sched_setaffinity(0, sizeof o->cli_cpus, &o->cli_cpus);
-}
-
-static int
 bench_client_parse(int argc, char **argv, struct bench_client_opts *o)
 {
-	const char *label = NULL;
-	long v;
-	char *p;
+	const struct benchutil_opt extra[] = {
+		{ "--url", 0, 0, NULL, &o->url },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	const char *label;
 	int i;
 
-	o->calls = 200000;
-	o->seq = 20000;
-	o->warmup = 1000;
-	o->inflight = 64;
-	o->pin = -1;
-	o->tool = "echo";
-	o->args = "{\"text\":\"hi\"}";
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] :
-		    NULL;
-
-		if (strcmp(opt, "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-			bench_client_usage(stdout);
-			exit(0);
-		}
-		if (val == NULL) {
-			fprintf(stderr, "client-driver: %s needs a value; try "
-			    "'client-driver --help'\n", opt);
-			return -1;
-		}
-		i++;
-		if (strcmp(opt, "--calls") == 0) {
-			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
-			    &o->calls) != 0)
-				return -1;
-		} else if (strcmp(opt, "--seq") == 0) {
-			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
-			    &o->seq) != 0)
-				return -1;
-		} else if (strcmp(opt, "--warmup") == 0) {
-			if (bench_client_count(opt, val, 0, BENCH_CLIENT_MAX_N,
-			    &o->warmup) != 0)
-				return -1;
-		} else if (strcmp(opt, "--inflight") == 0) {
-			if (bench_client_count(opt, val, 1, 4096, &v) != 0)
-				return -1;
-			o->inflight = (int)v;
-		} else if (strcmp(opt, "--pin") == 0) {
-			if (bench_client_count(opt, val, 0, CPU_SETSIZE - 1,
-			    &v) != 0 || bench_client_pin(o, (int)v) != 0)
-				return -1;
-		} else if (strcmp(opt, "--tool") == 0)
-			o->tool = val;
-		else if (strcmp(opt, "--args") == 0)
-			o->args = val;
-		else if (strcmp(opt, "--label") == 0)
-			label = val;
-		else if (strcmp(opt, "--url") == 0)
-			o->url = val;
-		else {
-			fprintf(stderr, "client-driver: unknown option '%s'; "
-			    "try 'client-driver --help'\n", opt);
-			return -1;
-		}
-	}
+	if ((i = benchutil_parse("client-driver", argc, argv, &o->std, extra,
+	    bench_client_usage)) < 0)
+		return -1;
 	if ((i >= argc) == (o->url == NULL)) {
 		fprintf(stderr, "client-driver: %s; try 'client-driver "
 		    "--help'\n", o->url == NULL ? "no server command or --url" :
@@ -486,28 +333,10 @@ bench_client_parse(int argc, char **argv, struct bench_client_opts *o)
 	}
 	if (o->url == NULL)
 		o->argv = argv + i;
-	if (label == NULL && o->url != NULL)
-		label = "http";
-	else if (label == NULL) {
-		label = strrchr(o->argv[0], '/');
-		label = label != NULL ? label + 1 : o->argv[0];
-	}
-	snprintf(o->label, sizeof o->label, "%s", label);
-	for (p = o->label; *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '=')
-			*p = '_';
-	}
+	label = o->std.label == NULL && o->url != NULL ? "http" : o->std.label;
+	benchutil_label(o->label, sizeof o->label, label,
+	    o->argv != NULL ? o->argv[0] : NULL);
 	return 0;
-}
-
-static const char *
-bench_client_fmt(char *buf, size_t len, const char *fmt, double v)
-{
-	if (v < 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, fmt, v);
-	return buf;
 }
 
 /* One BENCH-CLIENT line for one way of calling. */
@@ -520,10 +349,10 @@ bench_client_print(const struct bench_client_opts *o, const char *client,
 	printf("BENCH-CLIENT label=%s client=%s transport=%s p50_us=%s "
 	    "p99_us=%s cps=%s errors=%ld cli_cpu_us=%s\n", o->label, client,
 	    o->url != NULL ? "http" : "stdio",
-	    bench_client_fmt(x, sizeof x, "%.1f", f->p50),
-	    bench_client_fmt(y, sizeof y, "%.1f", f->p99),
-	    bench_client_fmt(z, sizeof z, "%.0f", f->cps), errors,
-	    bench_client_fmt(w, sizeof w, "%.2f", f->cpu));
+	    benchutil_fmt(x, sizeof x, "%.1f", f->p50),
+	    benchutil_fmt(y, sizeof y, "%.1f", f->p99),
+	    benchutil_fmt(z, sizeof z, "%.0f", f->cps), errors,
+	    benchutil_fmt(w, sizeof w, "%.2f", f->cpu));
 }
 
 int
@@ -548,26 +377,21 @@ main(int argc, char **argv)
 	b.o = &o;
 	b.log.level = MCP_LOG_WARNING;
 	b.log.prog = "client-driver";
-	b.args = cJSON_Parse(o.args);
-	if (!cJSON_IsObject(b.args)) {
-		fprintf(stderr, "client-driver: --args: '%s' is not a JSON "
-		    "object; try --args '{\"text\":\"hi\"}'\n", o.args);
-		cJSON_Delete(b.args);
+	if ((b.args = benchutil_args("client-driver", o.std.args)) == NULL)
 		return 2;
-	}
 	if ((b.base = event_base_new()) == NULL) {
 		fprintf(stderr, "client-driver: cannot make an event loop\n");
 		return 1;
 	}
-	n = o.seq > 0 ? (size_t)o.seq : 1;
+	n = o.std.seq > 0 ? (size_t)o.std.seq : 1;
 	b.lat[VIA_CLIENT] = mcp_xcalloc(n, sizeof *b.lat[0]);
 	b.lat[VIA_PEER] = mcp_xcalloc(n, sizeof *b.lat[0]);
 	if (bench_client_start(&b) != 0)
 		rc = 1;
 	else {
-		if (o.seq > 0)
+		if (o.std.seq > 0)
 			bench_client_seq_run(&b, f);
-		if (o.calls > 0 && !b.broken)
+		if (o.std.calls > 0 && !b.broken)
 			bench_client_pl_run(&b, f);
 	}
 	bench_client_print(&o, "tripmcp", &f[VIA_CLIENT], b.errors);

@@ -5,45 +5,35 @@
  * EOF. The same driver runs against every server, so its own cost is common
  * to all figures.
  */
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
+#include "bench/benchutil.h"
 #include "mcp/json.h"
 #include "mcp/peer.h"
 #include "mcp/stdio.h"
 
 #define BENCH_DRIVER_PROTOCOL	"2025-11-25"
-#define BENCH_DRIVER_MAX_N	100000000L	/* per count option */
 #define BENCH_DRIVER_MAX_PAGES	1000	/* per list, against cursor loops */
 #define BENCH_DRIVER_EXIT_WAIT_MS 5000	/* for a server to go on EOF */
 #define BENCH_DRIVER_NLISTS	4
 
 struct bench_driver_opts {
-	long calls;		/* pipelined tools/call */
-	long seq;		/* sequential, measured */
-	long warmup;		/* sequential, not measured */
-	int inflight;
+	struct benchutil_opts std;	/* --calls, --seq, --pin ... */
 	int cold_runs;
 	int eof_runs;
 	int timeout_ms;
-	int pin;		/* the driver's CPU (the server: the rest), or -1 */
-	cpu_set_t drv_cpus, srv_cpus;
-	const char *tool;
 	cJSON *args;		/* an object */
 	char label[64];
 	char **argv;		/* the server command */
@@ -81,7 +71,7 @@ struct bench_driver {
 	bool tool_listed;
 
 	/* Sequential round trips. */
-	uint64_t *lat;			/* ns, o->seq entries */
+	uint64_t *lat;			/* ns, o->std.seq entries */
 	long seq_total, seq_done;
 	uint64_t sent_ns;
 
@@ -92,15 +82,6 @@ struct bench_driver {
 	long errors;
 	char first_error[256];
 };
-
-static uint64_t
-bench_driver_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void
 bench_driver_error(struct bench_driver *d, const char *what,
@@ -170,7 +151,7 @@ bench_driver_exit_cb(evutil_socket_t fd, short events, void *arg)
 		}
 	}
 	d->exited = true;
-	d->exit_ns = bench_driver_now();
+	d->exit_ns = benchutil_now();
 	/* A crash mid-phase ends that phase through the transport's close. */
 	if (d->closing)
 		bench_driver_finish(d);
@@ -257,16 +238,6 @@ bench_driver_child_cpu(pid_t pid)
 	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
 
-static double
-bench_driver_self_cpu(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
 /* Requests */
 
 static void
@@ -298,7 +269,7 @@ static cJSON *
 bench_driver_call_params(struct bench_driver *d)
 {
 	cJSON *params = cJSON_CreateObject();
-	cJSON *name = cJSON_CreateStringReference(d->o->tool);
+	cJSON *name = cJSON_CreateStringReference(d->o->std.tool);
 	cJSON *args = cJSON_CreateObjectReference(d->o->args->child);
 
 	if (params == NULL || name == NULL || args == NULL)
@@ -312,23 +283,13 @@ bench_driver_call_params(struct bench_driver *d)
 static bool
 bench_driver_call_ok(struct bench_driver *d, const struct mcp_response *r)
 {
-	const cJSON *content, *is_error;
+	struct mcp_response bad = { NULL, 0, benchutil_call_failure(r),
+	    NULL };
 
-	if (r->code != 0) {
-		bench_driver_error(d, "tools/call", r);
-		return false;
-	}
-	content = cJSON_GetObjectItemCaseSensitive(r->result, "content");
-	is_error = cJSON_GetObjectItemCaseSensitive(r->result, "isError");
-	if (!cJSON_IsArray(content) || cJSON_IsTrue(is_error)) {
-		struct mcp_response bad = { NULL, 0, cJSON_IsTrue(is_error) ?
-		    "tool returned isError" : "result has no content array",
-		    NULL };
-
-		bench_driver_error(d, "tools/call", &bad);
-		return false;
-	}
-	return true;
+	if (bad.message == NULL)
+		return true;
+	bench_driver_error(d, "tools/call", r->code != 0 ? r : &bad);
+	return false;
 }
 
 /* Session start: initialize, initialized, every list */
@@ -352,7 +313,7 @@ bench_driver_list_cb(void *arg, const struct mcp_response *r)
 			    item, "name");
 
 			if (cJSON_IsString(name) &&
-			    strcmp(name->valuestring, d->o->tool) == 0)
+			    strcmp(name->valuestring, d->o->std.tool) == 0)
 				d->tool_listed = true;
 		}
 	}
@@ -453,12 +414,10 @@ bench_driver_start(struct bench_driver *d, bool lists)
 
 	d->exited = d->timed_out = d->broken = false;
 	/* The child inherits the CPUs it is forked on. */
-	if (d->o->pin >= 0)
-		sched_setaffinity(0, sizeof d->o->srv_cpus, &d->o->srv_cpus);
-	d->start_ns = bench_driver_now();
+	benchutil_pin_move(&d->o->std.pin, true);
+	d->start_ns = benchutil_now();
 	t = mcp_stdio_spawn(d->base, d->o->argv, &sopts, &err);
-	if (d->o->pin >= 0)
-		sched_setaffinity(0, sizeof d->o->drv_cpus, &d->o->drv_cpus);
+	benchutil_pin_move(&d->o->std.pin, false);
 	if (t == NULL) {
 		fprintf(stderr, "driver: %s: %s; check the server command\n",
 		    d->o->label, err.msg);
@@ -500,7 +459,7 @@ bench_driver_close(struct bench_driver *d)
 {
 	struct timeval tv = { BENCH_DRIVER_EXIT_WAIT_MS / 1000,
 	    BENCH_DRIVER_EXIT_WAIT_MS % 1000 * 1000 };
-	uint64_t start = bench_driver_now();
+	uint64_t start = benchutil_now();
 
 	mcp_peer_close(d->peer);
 	d->closing = true;
@@ -545,8 +504,8 @@ static void
 bench_driver_seq_cb(void *arg, const struct mcp_response *r)
 {
 	struct bench_driver *d = arg;
-	uint64_t now = bench_driver_now();
-	long i = d->seq_done - d->o->warmup;
+	uint64_t now = benchutil_now();
+	long i = d->seq_done - d->o->std.warmup;
 
 	d->outstanding--;
 	bench_driver_call_ok(d, r);
@@ -562,31 +521,10 @@ bench_driver_seq_cb(void *arg, const struct mcp_response *r)
 static void
 bench_driver_seq_send(struct bench_driver *d)
 {
-	d->sent_ns = bench_driver_now();
+	d->sent_ns = benchutil_now();
 	if (bench_driver_request(d, "tools/call", bench_driver_call_params(d),
 	    bench_driver_seq_cb, d) < 0)
 		bench_driver_finish(d);
-}
-
-static int
-bench_driver_cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of sorted v[0..n), in µs. */
-static double
-bench_driver_percentile(const uint64_t *v, long n, double pct)
-{
-	long rank = (long)((pct / 100.0) * (double)n + 0.999999);
-
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return (double)v[rank - 1] / 1000.0;
 }
 
 static void
@@ -594,17 +532,15 @@ bench_driver_seq_run(struct bench_driver *d, double *p50, double *p99)
 {
 	long n;
 
-	d->seq_total = d->o->warmup + d->o->seq;
+	d->seq_total = d->o->std.warmup + d->o->std.seq;
 	d->seq_done = 0;
 	d->done = false;
 	bench_driver_seq_send(d);
 	bench_driver_wait(d);
-	n = d->seq_done - d->o->warmup;
+	n = d->seq_done - d->o->std.warmup;
 	if (n <= 0)
 		return;
-	qsort(d->lat, (size_t)n, sizeof *d->lat, bench_driver_cmp_u64);
-	*p50 = bench_driver_percentile(d->lat, n, 50);
-	*p99 = bench_driver_percentile(d->lat, n, 99);
+	benchutil_p50_p99(d->lat, n, p50, p99);
 }
 
 /* Pipelined calls */
@@ -628,7 +564,7 @@ bench_driver_pl_cb(void *arg, const struct mcp_response *r)
 static void
 bench_driver_pl_fill(struct bench_driver *d)
 {
-	while (d->pl_sent < d->pl_total && d->outstanding < d->o->inflight &&
+	while (d->pl_sent < d->pl_total && d->outstanding < d->o->std.inflight &&
 	    !d->broken) {
 		if (bench_driver_request(d, "tools/call",
 		    bench_driver_call_params(d), bench_driver_pl_cb, d) < 0)
@@ -645,21 +581,21 @@ bench_driver_pl_run(struct bench_driver *d, double *cps, double *srv_cpu,
     double *drv_cpu)
 {
 	double srv0 = bench_driver_child_cpu(d->pid);
-	double drv0 = bench_driver_self_cpu();
-	uint64_t t0 = bench_driver_now(), t1;
+	double drv0 = benchutil_self_cpu();
+	uint64_t t0 = benchutil_now(), t1;
 	double srv1;
 
-	d->pl_total = d->o->calls;
+	d->pl_total = d->o->std.calls;
 	d->pl_sent = d->pl_done = 0;
 	d->done = false;
 	bench_driver_pl_fill(d);
 	bench_driver_wait(d);
-	t1 = bench_driver_now();
+	t1 = benchutil_now();
 	srv1 = bench_driver_child_cpu(d->pid);
 	if (d->pl_done == 0 || t1 <= t0)
 		return;
 	*cps = (double)d->pl_done * 1e9 / (double)(t1 - t0);
-	*drv_cpu = (bench_driver_self_cpu() - drv0) / (double)d->pl_done;
+	*drv_cpu = (benchutil_self_cpu() - drv0) / (double)d->pl_done;
 	if (srv0 >= 0 && srv1 >= 0)
 		*srv_cpu = (srv1 - srv0) / (double)d->pl_done;
 }
@@ -684,143 +620,31 @@ bench_driver_usage(FILE *f)
 }
 
 static int
-bench_driver_count(const char *opt, const char *value, long min, long max,
-    long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "driver: %s: '%s' is not a number from %ld to "
-		    "%ld; try 'driver --help'\n", opt, value, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* The driver on cpu, the server on every other CPU we may use. */
-static int
-bench_driver_pin(struct bench_driver_opts *o, int cpu)
-{
-	if (sched_getaffinity(0, sizeof o->srv_cpus, &o->srv_cpus) != 0 ||
-	    !CPU_ISSET(cpu, &o->srv_cpus) || CPU_COUNT(&o->srv_cpus) < 2) {
-		fprintf(stderr, "driver: --pin %d: need CPU %d and one more "
-		    "among the CPUs this process may use; try --pin 0 on a "
-		    "machine with two cores, or leave --pin out\n", cpu, cpu);
-		return -1;
-	}
-	CPU_CLR(cpu, &o->srv_cpus);
-	CPU_ZERO(&o->drv_cpus);
-	CPU_SET(cpu, &o->drv_cpus);
-	o->pin = cpu;
-	return sched_setaffinity(0, sizeof o->drv_cpus, &o->drv_cpus);
-}
-
-static int
 bench_driver_parse(int argc, char **argv, struct bench_driver_opts *o)
 {
-	const char *args = "{\"text\":\"hi\"}", *label = NULL;
-	long v;
-	char *p;
+	const struct benchutil_opt extra[] = {
+		{ "--cold-runs", 0, 1000, &o->cold_runs, NULL },
+		{ "--eof-runs", 0, 1000, &o->eof_runs, NULL },
+		{ "--timeout-ms", 1, 3600000, &o->timeout_ms, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 	int i;
 
-	o->calls = 200000;
-	o->seq = 20000;
-	o->warmup = 1000;
-	o->inflight = 64;
 	o->cold_runs = 5;
 	o->eof_runs = 0;
 	o->timeout_ms = 10000;
-	o->pin = -1;
-	o->tool = "echo";
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] :
-		    NULL;
-
-		if (strcmp(opt, "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-			bench_driver_usage(stdout);
-			exit(0);
-		}
-		if (val == NULL) {
-			fprintf(stderr, "driver: %s needs a value; "
-			    "try 'driver --help'\n", opt);
-			return -1;
-		}
-		i++;
-		if (strcmp(opt, "--calls") == 0) {
-			if (bench_driver_count(opt, val, 0, BENCH_DRIVER_MAX_N,
-			    &o->calls) != 0)
-				return -1;
-		} else if (strcmp(opt, "--seq") == 0) {
-			if (bench_driver_count(opt, val, 0, BENCH_DRIVER_MAX_N,
-			    &o->seq) != 0)
-				return -1;
-		} else if (strcmp(opt, "--warmup") == 0) {
-			if (bench_driver_count(opt, val, 0, BENCH_DRIVER_MAX_N,
-			    &o->warmup) != 0)
-				return -1;
-		} else if (strcmp(opt, "--inflight") == 0) {
-			if (bench_driver_count(opt, val, 1, 4096, &v) != 0)
-				return -1;
-			o->inflight = (int)v;
-		} else if (strcmp(opt, "--cold-runs") == 0) {
-			if (bench_driver_count(opt, val, 0, 1000, &v) != 0)
-				return -1;
-			o->cold_runs = (int)v;
-		} else if (strcmp(opt, "--eof-runs") == 0) {
-			if (bench_driver_count(opt, val, 0, 1000, &v) != 0)
-				return -1;
-			o->eof_runs = (int)v;
-		} else if (strcmp(opt, "--timeout-ms") == 0) {
-			if (bench_driver_count(opt, val, 1, 3600000, &v) != 0)
-				return -1;
-			o->timeout_ms = (int)v;
-		} else if (strcmp(opt, "--pin") == 0) {
-			if (bench_driver_count(opt, val, 0, CPU_SETSIZE - 1,
-			    &v) != 0 || bench_driver_pin(o, (int)v) != 0)
-				return -1;
-		} else if (strcmp(opt, "--tool") == 0)
-			o->tool = val;
-		else if (strcmp(opt, "--args") == 0)
-			args = val;
-		else if (strcmp(opt, "--label") == 0)
-			label = val;
-		else {
-			fprintf(stderr, "driver: unknown option '%s'; "
-			    "try 'driver --help'\n", opt);
-			return -1;
-		}
-	}
+	if ((i = benchutil_parse("driver", argc, argv, &o->std, extra,
+	    bench_driver_usage)) < 0)
+		return -1;
 	if (i >= argc) {
 		fprintf(stderr, "driver: no server command; "
 		    "try 'driver --help'\n");
 		return -1;
 	}
 	o->argv = argv + i;
-	o->args = cJSON_Parse(args);
-	if (!cJSON_IsObject(o->args)) {
-		fprintf(stderr, "driver: --args: '%s' is not a JSON object; "
-		    "try --args '{\"text\":\"hi\"}'\n", args);
-		cJSON_Delete(o->args);
+	if ((o->args = benchutil_args("driver", o->std.args)) == NULL)
 		return -1;
-	}
-	if (label == NULL) {
-		label = strrchr(o->argv[0], '/');
-		label = label != NULL ? label + 1 : o->argv[0];
-	}
-	/* One word, so the BENCH line splits on spaces. */
-	snprintf(o->label, sizeof o->label, "%s", label);
-	for (p = o->label; *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '=')
-			*p = '_';
-	}
+	benchutil_label(o->label, sizeof o->label, o->std.label, o->argv[0]);
 	return 0;
 }
 
@@ -848,17 +672,6 @@ bench_driver_median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* A figure, or "-" when it was not measured. */
-static const char *
-bench_driver_fmt(char *buf, size_t len, const char *fmt, double v)
-{
-	if (v < 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, fmt, v);
-	return buf;
-}
-
 static void
 bench_driver_print(const struct bench_driver_opts *o,
     const struct bench_driver_result *r, long errors)
@@ -868,17 +681,17 @@ bench_driver_print(const struct bench_driver_opts *o,
 	printf("%-24s %9s %9s %9s %12s %13s\n", "label", "cold_ms", "p50_us",
 	    "p99_us", "calls_per_s", "peak_rss_mib");
 	printf("%-24s %9s %9s %9s %12s %13s\n", o->label,
-	    bench_driver_fmt(a, sizeof a, "%.2f", r->cold_ms),
-	    bench_driver_fmt(b, sizeof b, "%.1f", r->p50_us),
-	    bench_driver_fmt(c, sizeof c, "%.1f", r->p99_us),
-	    bench_driver_fmt(e, sizeof e, "%.0f", r->cps),
-	    bench_driver_fmt(f, sizeof f, "%.2f", r->rss_mib));
+	    benchutil_fmt(a, sizeof a, "%.2f", r->cold_ms),
+	    benchutil_fmt(b, sizeof b, "%.1f", r->p50_us),
+	    benchutil_fmt(c, sizeof c, "%.1f", r->p99_us),
+	    benchutil_fmt(e, sizeof e, "%.0f", r->cps),
+	    benchutil_fmt(f, sizeof f, "%.2f", r->rss_mib));
 	printf("BENCH label=%s cold_ms=%s p50_us=%s p99_us=%s cps=%s "
 	    "rss_mib=%s errors=%ld", o->label, a, b, c, e, f, errors);
 	printf(" eof_exit_ms=%s srv_cpu_us=%s drv_cpu_us=%s\n",
-	    bench_driver_fmt(g, sizeof g, "%.2f", r->eof_ms),
-	    bench_driver_fmt(h, sizeof h, "%.2f", r->srv_cpu_us),
-	    bench_driver_fmt(k, sizeof k, "%.2f", r->drv_cpu_us));
+	    benchutil_fmt(g, sizeof g, "%.2f", r->eof_ms),
+	    benchutil_fmt(h, sizeof h, "%.2f", r->srv_cpu_us),
+	    benchutil_fmt(k, sizeof k, "%.2f", r->drv_cpu_us));
 	fflush(stdout);
 }
 
@@ -905,8 +718,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "driver: cannot make an event loop\n");
 		return 1;
 	}
-	d.lat = mcp_xcalloc(o.seq > 0 ? (size_t)o.seq : 1, sizeof *d.lat);
-	calls = o.seq > 0 || o.calls > 0;
+	d.lat = mcp_xcalloc(o.std.seq > 0 ? (size_t)o.std.seq : 1, sizeof *d.lat);
+	calls = o.std.seq > 0 || o.std.calls > 0;
 
 	/* Cold starts; the last session stays up for the calls. */
 	for (i = 0; i < o.cold_runs; i++) {
@@ -914,10 +727,10 @@ main(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		cold[ncold++] = (double)(bench_driver_now() - d.start_ns) / 1e6;
+		cold[ncold++] = (double)(benchutil_now() - d.start_ns) / 1e6;
 		if (i == 0 && !d.tool_listed && calls)
 			fprintf(stderr, "driver: %s: tools/list has no tool "
-			    "'%s'; the calls will fail\n", o.label, o.tool);
+			    "'%s'; the calls will fail\n", o.label, o.std.tool);
 		if (i + 1 < o.cold_runs || !calls)
 			bench_driver_stop(&d);
 	}
@@ -926,9 +739,9 @@ main(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		if (o.seq > 0)
+		if (o.std.seq > 0)
 			bench_driver_seq_run(&d, &r.p50_us, &r.p99_us);
-		if (o.calls > 0 && !d.broken)
+		if (o.std.calls > 0 && !d.broken)
 			bench_driver_pl_run(&d, &r.cps, &r.srv_cpu_us,
 			    &r.drv_cpu_us);
 		r.rss_mib = bench_driver_peak_rss(d.pid);
