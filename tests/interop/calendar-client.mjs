@@ -12,11 +12,10 @@
 // Prints `PASS calendar-sdk: <check>` or `FAIL calendar-sdk: <check>: <why>`,
 // then `N passed, N failed`; exit 1 on any failure. Hard timeout 60 s.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { expect, harness, readJson as readResourceJson } from './lib.mjs';
 
 const [server, dataDir = 'data'] = process.argv.slice(2);
 if (!server) {
@@ -24,54 +23,20 @@ if (!server) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-const stderrLines = [];
-const dir = mkdtempSync(join(tmpdir(), 'tripmcp-calendar-sdk-'));
+const h = harness('calendar-sdk');
+const { check, finish } = h;
+const dir = h.tempDir('tripmcp-calendar-sdk-');
 const clients = [];
-
-async function finish(extra) {
-  if (extra) {
-    console.log(`FAIL calendar-sdk: ${extra}`);
-    failed++;
-  }
-  if (failed && stderrLines.length) {
-    console.log('--- last server stderr lines ---');
-    for (const l of stderrLines.slice(-15)) console.log(`  server: ${l}`);
-  }
+h.beforeSummary(async () => {
   for (const c of clients) await c.close().catch(() => {});
-  console.log(`${passed} passed, ${failed} failed`);
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(failed ? 1 : 0);
-}
-setTimeout(() => finish('overall: hard timeout after 60 s'), 60000);
-
-class CheckError extends Error {}
-const expect = (cond, msg) => {
-  if (!cond) throw new CheckError(msg);
-};
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`PASS calendar-sdk: ${name}`);
-    passed++;
-  } catch (err) {
-    const msg = err instanceof CheckError ? err.message : `${err?.name}: ${err?.message}`;
-    console.log(`FAIL calendar-sdk: ${name}: ${String(msg).replace(/\s+/g, ' ')}`);
-    failed++;
-  }
-}
+});
 
 async function start(command, db, extraArgs = []) {
   const client = new Client({ name: 'tripmcp-calendar-sdk', version: '1.0.0' }, { capabilities: {} });
-  const transport = new StdioClientTransport({
+  const transport = await h.stdioTransport({
     command,
     args: ['--db', db, '--data-dir', resolve(dataDir), ...extraArgs],
-    env: { ...process.env, TRIPMCP_TODAY: '2024-05-01', TRIPMCP_EMAIL_FROM: '' },
-    stderr: 'pipe',
-  });
-  transport.stderr?.on('data', (d) => {
-    for (const l of String(d).split('\n')) if (l.trim()) stderrLines.push(l);
+    env: { TRIPMCP_TODAY: '2024-05-01', TRIPMCP_EMAIL_FROM: '' },
   });
   await client.connect(transport);
   clients.push(client);
@@ -86,7 +51,7 @@ try {
 }
 const REQ = { timeout: 20000 };
 const call = (name, args) => client.callTool({ name, arguments: args }, undefined, REQ);
-const readJson = async (uri) => JSON.parse((await client.readResource({ uri }, REQ)).contents[0].text);
+const readJson = (uri) => readResourceJson(client, uri, REQ);
 const updates = [];
 client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updates.push(n.params.uri));
 

@@ -12,7 +12,6 @@
 // overall (SDK_CLIENT_TIMEOUT_MS overrides), 10 s per request.
 // Needs tests/interop/setup.sh to have run. Works on Node >= 18.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -20,7 +19,7 @@ import {
   LoggingMessageNotificationSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { isDeepStrictEqual } from 'node:util';
+import { CheckError, expect, expectEq, fail, harness, js, sleep } from './lib.mjs';
 
 // ------------------------------------------------------------------ harness
 let argv = process.argv.slice(2);
@@ -32,57 +31,10 @@ if (argv.length === 0) {
 
 const OVERALL_MS = Number(process.env.SDK_CLIENT_TIMEOUT_MS || 60000);
 const REQ = { timeout: 10000 };
-let passed = 0;
-let failed = 0;
-const stderrTail = [];
-
-function finish(extraFailure) {
-  if (extraFailure) {
-    console.log(`FAIL sdk-client: ${extraFailure}`);
-    failed++;
-  }
-  if (failed && stderrTail.length) {
-    console.log('--- last server stderr lines ---');
-    for (const l of stderrTail.slice(-15)) console.log(`  server: ${l}`);
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  // Don't leave the server behind (transport is set up below; SDK 1.32.2 internal field).
-  try {
-    globalThis.__sdkClientTransport?._process?.kill('SIGKILL');
-  } catch {}
-  process.exit(failed ? 1 : 0);
-}
-const overall = setTimeout(() => finish(`overall: hard timeout after ${OVERALL_MS} ms`), OVERALL_MS);
-
-class CheckError extends Error {}
-const fail = (msg) => {
-  throw new CheckError(msg);
-};
-const expect = (cond, msg) => {
-  if (!cond) fail(msg);
-};
-const js = (v) => {
-  const s = JSON.stringify(v);
-  return s && s.length > 240 ? s.slice(0, 237) + '...' : s;
-};
-const expectEq = (actual, want, what) => {
-  if (!isDeepStrictEqual(actual, want)) fail(`${what}: expected ${js(want)}, got ${js(actual)}`);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`PASS sdk-client: ${name}`);
-    passed++;
-    return true;
-  } catch (err) {
-    const msg = err instanceof CheckError ? err.message : `${err?.name || 'Error'}: ${err?.message ?? err}`;
-    console.log(`FAIL sdk-client: ${name}: ${String(msg).replace(/\s+/g, ' ')}`);
-    failed++;
-    return false;
-  }
-}
+const h = harness('sdk-client', { timeoutMs: OVERALL_MS, timeoutText: `${OVERALL_MS} ms` });
+const { check, finish } = h;
+// Don't leave the server behind (transport is set up below; SDK 1.32.2 internal field).
+h.atExit(() => globalThis.__sdkClientTransport?._process?.kill('SIGKILL'));
 
 const texts = (result) => (result?.content ?? []).filter((c) => c.type === 'text').map((c) => c.text);
 const onlyText = (result, what) => {
@@ -171,17 +123,8 @@ client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push
 const updates = [];
 client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updates.push(n.params));
 
-const transport = new StdioClientTransport({
-  command: argv[0],
-  args: argv.slice(1),
-  env: { ...process.env },
-  stderr: 'pipe',
-});
+const transport = await h.stdioTransport({ command: argv[0], args: argv.slice(1), maxStderrLines: 200 });
 globalThis.__sdkClientTransport = transport;
-transport.stderr?.on('data', (d) => {
-  for (const l of String(d).split('\n')) if (l.trim()) stderrTail.push(l);
-  if (stderrTail.length > 200) stderrTail.splice(0, stderrTail.length - 200);
-});
 
 // Tap raw wire traffic (the Client installs transport.onmessage in connect()).
 const wireIn = [];
@@ -213,7 +156,7 @@ let lastCallId = () => {
 const connected = await check('initialize', async () => {
   await client.connect(transport, REQ);
 });
-if (!connected) finish('initialize failed; skipping the remaining checks');
+if (!connected) await finish('initialize failed; skipping the remaining checks');
 
 await check('initialize result: protocolVersion 2025-11-25, serverInfo', async () => {
   const init = wireIn.find((w) => w.msg.id !== undefined && w.msg.result?.protocolVersion !== undefined)?.msg.result;
@@ -231,7 +174,7 @@ await check('initialize result: capabilities', async () => {
   }
   expectEq(caps.resources.subscribe, true, 'capabilities.resources.subscribe');
 });
-if (!connected) finish('initialize failed; skipping the remaining checks');
+if (!connected) await finish('initialize failed; skipping the remaining checks');
 
 await check('ping', async () => {
   expectEq(await client.ping(REQ), {}, 'ping result');
@@ -675,5 +618,5 @@ await check('server exits on stdin EOF', async () => {
   }
 });
 
-clearTimeout(overall);
-finish();
+h.stopTimer();
+await finish();

@@ -11,11 +11,10 @@
 // Prints `PASS travel-sdk: <check>` or `FAIL travel-sdk: <check>: <why>`,
 // then `N passed, N failed`; exit 1 on any failure. Hard timeout 60 s.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckError, expect, harness } from './lib.mjs';
 
 const [server, dataDir = 'data'] = process.argv.slice(2);
 if (!server) {
@@ -23,41 +22,9 @@ if (!server) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-const stderrLines = [];
-const dir = mkdtempSync(join(tmpdir(), 'tripmcp-travel-sdk-'));
-
-function finish(extra) {
-  if (extra) {
-    console.log(`FAIL travel-sdk: ${extra}`);
-    failed++;
-  }
-  if (failed && stderrLines.length) {
-    console.log('--- last server stderr lines ---');
-    for (const l of stderrLines.slice(-15)) console.log(`  server: ${l}`);
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(failed ? 1 : 0);
-}
-const overall = setTimeout(() => finish('overall: hard timeout after 60 s'), 60000);
-
-class CheckError extends Error {}
-const expect = (cond, msg) => {
-  if (!cond) throw new CheckError(msg);
-};
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`PASS travel-sdk: ${name}`);
-    passed++;
-  } catch (err) {
-    const msg = err instanceof CheckError ? err.message : `${err?.name}: ${err?.message}`;
-    console.log(`FAIL travel-sdk: ${name}: ${String(msg).replace(/\s+/g, ' ')}`);
-    failed++;
-  }
-}
+const h = harness('travel-sdk');
+const { check, finish } = h;
+const dir = h.tempDir('tripmcp-travel-sdk-');
 
 // ------------------------------------------------------------------ the data
 // routes.csv has no quoted fields: airline_code,airline_id,src,dst,codeshare,stops,...
@@ -72,14 +39,10 @@ const routes = new Set(
 
 // ------------------------------------------------------------------ the session
 const client = new Client({ name: 'tripmcp-travel-sdk', version: '1.0.0' }, { capabilities: {} });
-const transport = new StdioClientTransport({
+const transport = await h.stdioTransport({
   command: server,
   args: ['--db', join(dir, 'travel.db')],
-  env: { ...process.env, TRIPMCP_TODAY: '2024-05-01' },
-  stderr: 'pipe',
-});
-transport.stderr?.on('data', (d) => {
-  for (const l of String(d).split('\n')) if (l.trim()) stderrLines.push(l);
+  env: { TRIPMCP_TODAY: '2024-05-01' },
 });
 const updates = [];
 client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
@@ -89,7 +52,7 @@ client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
 try {
   await client.connect(transport);
 } catch (err) {
-  finish(`connect: ${err?.message}`);
+  await finish(`connect: ${err?.message}`);
 }
 const REQ = { timeout: 10000 };
 const GUIDE = {
@@ -259,12 +222,6 @@ await check('completion', async () => {
   expect(c.completion.values[0] === 'Spain-2023', `values ${c.completion.values}`);
 });
 
-clearTimeout(overall);
-await client.close();
-// The server exits on EOF; give ASan's leak check its moment.
-await new Promise((r) => setTimeout(r, 500));
-await check('server stderr has no sanitizer report', async () => {
-  const bad = stderrLines.filter((l) => /Sanitizer|runtime error/.test(l));
-  expect(bad.length === 0, bad.slice(0, 3).join(' | '));
-});
-finish();
+h.stopTimer();
+await h.checkNoSanitizerReport(client);
+await finish();

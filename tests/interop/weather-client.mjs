@@ -10,11 +10,10 @@
 // Prints `PASS weather-sdk: <check>` or `FAIL weather-sdk: <check>: <why>`,
 // then `N passed, N failed`; exit 1 on any failure. Hard timeout 60 s.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckError, expect, harness } from './lib.mjs';
 
 const [server, dataDir = 'data'] = process.argv.slice(2);
 if (!server) {
@@ -22,42 +21,10 @@ if (!server) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-const stderrLines = [];
-const dir = mkdtempSync(join(tmpdir(), 'tripmcp-weather-sdk-'));
-
-function finish(extra) {
-  if (extra) {
-    console.log(`FAIL weather-sdk: ${extra}`);
-    failed++;
-  }
-  if (failed && stderrLines.length) {
-    console.log('--- last server stderr lines ---');
-    for (const l of stderrLines.slice(-15)) console.log(`  server: ${l}`);
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(failed ? 1 : 0);
-}
-const overall = setTimeout(() => finish('overall: hard timeout after 60 s'), 60000);
-
-class CheckError extends Error {}
-const expect = (cond, msg) => {
-  if (!cond) throw new CheckError(msg);
-};
+const h = harness('weather-sdk');
+const { check, finish } = h;
+const dir = h.tempDir('tripmcp-weather-sdk-');
 const near = (a, b, tol, what) => expect(Math.abs(a - b) <= tol, `${what}: ${a} is not within ${tol} of ${b}`);
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`PASS weather-sdk: ${name}`);
-    passed++;
-  } catch (err) {
-    const msg = err instanceof CheckError ? err.message : `${err?.name}: ${err?.message}`;
-    console.log(`FAIL weather-sdk: ${name}: ${String(msg).replace(/\s+/g, ' ')}`);
-    failed++;
-  }
-}
 
 // ------------------------------------------------------------------ the data
 // RFC 4180 rows (quoted fields with commas and doubled quotes).
@@ -105,20 +72,16 @@ const normals = monthly
 
 // ------------------------------------------------------------------ the session
 const client = new Client({ name: 'tripmcp-weather-sdk', version: '1.0.0' }, { capabilities: {} });
-const transport = new StdioClientTransport({
+const transport = await h.stdioTransport({
   command: server,
   args: ['--db', join(dir, 'weather.db')],
-  env: { ...process.env, TRIPMCP_TODAY: '2024-05-01' },
-  stderr: 'pipe',
-});
-transport.stderr?.on('data', (d) => {
-  for (const l of String(d).split('\n')) if (l.trim()) stderrLines.push(l);
+  env: { TRIPMCP_TODAY: '2024-05-01' },
 });
 
 try {
   await client.connect(transport);
 } catch (err) {
-  finish(`connect: ${err?.message}`);
+  await finish(`connect: ${err?.message}`);
 }
 const REQ = { timeout: 10000 };
 
@@ -231,12 +194,6 @@ await check('completion', async () => {
   expect(b.completion.values.includes('Zürich, Switzerland'), `values ${b.completion.values}`);
 });
 
-clearTimeout(overall);
-await client.close();
-// The server exits on EOF; give ASan's leak check its moment.
-await new Promise((r) => setTimeout(r, 500));
-await check('server stderr has no sanitizer report', async () => {
-  const bad = stderrLines.filter((l) => /Sanitizer|runtime error/.test(l));
-  expect(bad.length === 0, bad.slice(0, 3).join(' | '));
-});
-finish();
+h.stopTimer();
+await h.checkNoSanitizerReport(client);
+await finish();
