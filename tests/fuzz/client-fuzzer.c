@@ -40,6 +40,10 @@
 #include "mcp/stdio.h"
 #include "mcp/transport.h"
 
+#define FUZZ_NAME	"client-fuzzer"
+#define FUZZ_SENDER	"client"
+#include "tests/fuzz/fuzzutil.h"
+
 /* Inputs above this are cut; tests/fuzz/run.sh reads it as -max_len. */
 #define FUZZ_MAX_LEN	65536
 #define DRAIN_TURNS	16		/* loop turns after the input */
@@ -49,27 +53,6 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct event_base *base;
-static bool show;
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "client-fuzzer: %s\n", what);
-	abort();
-}
-
-static void
-log_drop(void *arg, enum mcp_log_level level, const char *msg)
-{
-	(void)arg;
-	(void)level;
-	if (show)
-		fprintf(stderr, "log: %s\n", msg);
-}
-
-static const struct mcp_log quiet = { log_drop, NULL, MCP_LOG_DEBUG, "fuzz" };
 
 /* One call the client made, and what came of it. */
 struct call {
@@ -89,112 +72,6 @@ static struct {
 	unsigned nheld;
 	struct event *answer_ev;
 } run;
-
-/* The in-process transport */
-
-struct fz_transport {
-	struct mcp_transport t;		/* first: the ops table */
-	struct event *close_ev;
-	bool closing, reported;
-	bool eof;			/* the server went away */
-};
-
-static void
-fz_close_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct fz_transport *f = arg;
-
-	(void)fd;
-	(void)events;
-	if (f->reported)
-		return;
-	f->reported = true;
-	if (f->t.on_closed != NULL)
-		f->t.on_closed(f->t.arg, f->eof ? "exited with status 1" : NULL);
-}
-
-/* Everything the client sends must be one well-formed message. */
-static int
-fz_send(struct mcp_transport *t, const char *json, size_t len,
-    const struct mcp_id *related, bool final)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-	struct mcp_rpc_msg m;
-	struct mcp_err err = { 0, "" };
-
-	(void)related;
-	(void)final;
-	if (f->closing)
-		return -1;
-	if (memchr(json, '\0', len) != NULL)
-		fail("the client sent a NUL byte");
-	if (memchr(json, '\n', len) != NULL || memchr(json, '\r', len) != NULL)
-		fail("the client sent a raw line break");
-	if (mcp_rpc_decode(json, len, &m, &err) != 0) {
-		/* Errors about messages whose id could not be read have none. */
-		if (!(m.kind == MCP_RPC_INVALID && strstr(json, "\"error\"") !=
-		    NULL)) {
-			fprintf(stderr, "sent: %.*s\nwhy: %s\n", (int)len, json,
-			    err.msg);
-			fail("the client sent a message that does not decode");
-		}
-	}
-	mcp_rpc_msg_clear(&m);
-	if (show)
-		fprintf(stderr, "<- %.*s\n", (int)len, json);
-	return 0;
-}
-
-static void
-fz_close(struct mcp_transport *t)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-
-	if (f->closing)
-		return;
-	f->closing = true;
-	event_active(f->close_ev, 0, 0);
-}
-
-static void
-fz_free(struct mcp_transport *t)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-
-	event_free(f->close_ev);
-	free(f);
-}
-
-static const struct mcp_transport_ops fz_ops = {
-	"fuzz", fz_send, fz_close, fz_free,
-};
-
-static struct fz_transport *
-fz_new(void)
-{
-	struct fz_transport *f = mcp_xcalloc(1, sizeof *f);
-
-	f->t.ops = &fz_ops;
-	f->close_ev = event_new(base, -1, 0, fz_close_cb, f);
-	return f;
-}
-
-/* One line from the server, NUL-terminated as transports deliver it. */
-static void
-fz_deliver(struct fz_transport *f, const char *line, size_t len)
-{
-	char *copy;
-
-	if (f->closing || f->reported || f->t.on_message == NULL)
-		return;
-	copy = mcp_xmalloc(len + 1);
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-	if (show)
-		fprintf(stderr, "-> %s\n", copy);
-	f->t.on_message(f->t.arg, copy, len);
-	free(copy);
-}
 
 /* The application */
 
@@ -398,7 +275,8 @@ feed_lines(struct fz_transport *f, const char *p, const char *end)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		fz_deliver(f, p, (size_t)(nl - p));
+		if (!f->closing)
+			fz_deliver(f, p, (size_t)(nl - p));
 		if ((run.flags & 16) && run.started && p <= half && nl >= half)
 			mcp_client_cancel(run.c, run.calls[1].handle,
 			    "the user pressed escape");
@@ -492,7 +370,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	run.c = mcp_client_new(base, t, &o);
 	mcp_client_connect(run.c, on_connected, NULL);
-	if (!(run.flags & 1) && f != NULL)
+	if (!(run.flags & 1) && f != NULL && !f->closing)
 		fz_deliver(f, init, sizeof init - 1);
 	else if (!(run.flags & 1) && (write(fd[1], init, sizeof init - 1) < 0 ||
 	    write(fd[1], "\n", 1) < 0))

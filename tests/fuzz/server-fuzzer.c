@@ -34,32 +34,16 @@
 #include "mcp/server.h"
 #include "mcp/transport.h"
 
+#define FUZZ_NAME	"server-fuzzer"
+#define FUZZ_SENDER	"server"
+#include "tests/fuzz/fuzzutil.h"
+
 /* Inputs above this are cut; tests/fuzz/run.sh reads it as -max_len. */
 #define FUZZ_MAX_LEN	262144
 #define DRAIN_TURNS	64		/* turns after the input, at most */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct event_base *base;
-static bool show;	/* SERVER_FUZZER_SHOW=1: print what the server sends */
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "server-fuzzer: %s\n", what);
-	abort();
-}
-
-static void
-log_drop(void *arg, enum mcp_log_level level, const char *msg)
-{
-	(void)arg;
-	(void)level;
-	(void)msg;
-}
-
-static const struct mcp_log quiet = { log_drop, NULL, MCP_LOG_DEBUG, "fuzz" };
 
 /* The run's state */
 
@@ -69,96 +53,7 @@ static struct {
 	int extra_calls;
 	int asks;			/* requests to the client not answered */
 	bool transport_freed;
-	size_t sent;
 } run;
-
-/* The in-process transport */
-
-struct fz_transport {
-	struct mcp_transport t;		/* first: the ops table */
-	struct event *close_ev;
-	bool closing, reported;
-};
-
-static void
-fz_close_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct fz_transport *f = arg;
-
-	(void)fd;
-	(void)events;
-	if (f->reported)
-		return;
-	f->reported = true;
-	if (f->t.on_closed != NULL)
-		f->t.on_closed(f->t.arg, NULL);
-}
-
-/* Everything the server sends must be one well-formed message. */
-static int
-fz_send(struct mcp_transport *t, const char *json, size_t len,
-    const struct mcp_id *related, bool final)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-	struct mcp_rpc_msg m;
-	struct mcp_err err = { 0, "" };
-
-	(void)related;
-	(void)final;
-	if (f->closing)
-		return -1;
-	if (memchr(json, '\n', len) != NULL || memchr(json, '\r', len) != NULL)
-		fail("the server sent a raw line break");
-	if (mcp_rpc_decode(json, len, &m, &err) != 0) {
-		/* Errors about messages whose id could not be read have none. */
-		if (!(m.kind == MCP_RPC_INVALID && strstr(json, "\"error\"") !=
-		    NULL)) {
-			fprintf(stderr, "sent: %.*s\nwhy: %s\n", (int)len, json,
-			    err.msg);
-			fail("the server sent a message that does not decode");
-		}
-	}
-	mcp_rpc_msg_clear(&m);
-	run.sent++;
-	if (show)
-		fprintf(stderr, "<- %.*s\n", (int)len, json);
-	return 0;
-}
-
-static void
-fz_close(struct mcp_transport *t)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-
-	if (f->closing)
-		return;
-	f->closing = true;
-	event_active(f->close_ev, 0, 0);
-}
-
-static void
-fz_free(struct mcp_transport *t)
-{
-	struct fz_transport *f = (struct fz_transport *)t;
-
-	event_free(f->close_ev);
-	free(f);
-	run.transport_freed = true;
-}
-
-static const struct mcp_transport_ops fz_ops = {
-	"fuzz", fz_send, fz_close, fz_free,
-};
-
-static struct fz_transport *
-fz_new(void)
-{
-	struct fz_transport *f = mcp_xcalloc(1, sizeof *f);
-
-	f->t.ops = &fz_ops;
-	f->close_ev = event_new(base, -1, 0, fz_close_cb, f);
-	return f;
-}
 
 /* The client hangs up: the transport reports its close from the loop. */
 static void
@@ -552,20 +447,6 @@ server_new(bool small_pages)
 	return srv;
 }
 
-static void
-deliver(struct fz_transport *f, const char *line, size_t len)
-{
-	char *copy = mcp_xmalloc(len + 1);
-
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-	if (show)
-		fprintf(stderr, "-> %s\n", copy);
-	if (!f->reported && f->t.on_message != NULL)
-		f->t.on_message(f->t.arg, copy, len);
-	free(copy);
-}
-
 /* Turn the loop until no handler is busy, DRAIN_TURNS at most. */
 static void
 drain(void)
@@ -616,19 +497,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run.srv = server_new(mode & 4);
 	f = fz_new();
+	f->freed = &run.transport_freed;
 	mcp_server_serve(run.srv, base, &f->t);
 	if (mode & 1) {
 		if (mode & 2)
-			deliver(f, init_caps, sizeof init_caps - 1);
+			fz_deliver(f, init_caps, sizeof init_caps - 1);
 		else
-			deliver(f, init, sizeof init - 1);
-		deliver(f, initialized, sizeof initialized - 1);
+			fz_deliver(f, init, sizeof init - 1);
+		fz_deliver(f, initialized, sizeof initialized - 1);
 	}
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		deliver(f, p, (size_t)(nl - p));
+		fz_deliver(f, p, (size_t)(nl - p));
 		turn();
 		p = nl + 1;
 	}
