@@ -10,13 +10,9 @@
 // It is a test oracle for tests/interop/sdk-client.mjs and conformance.sh, not
 // product code. Logs go to stderr only.
 
-const NM = new URL('./node_modules/', import.meta.url);
-const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM).href);
+import { createEventStore, exitOnErrorOrSignal, loadSdk, parseHostPort } from './lib.mjs';
 
-const [{ Server }, T] = await Promise.all([sdk('server/index.js'), sdk('types.js')]).catch((err) => {
-  process.stderr.write(`fixture-server: cannot load the MCP SDK (${err.message}); run tests/interop/setup.sh\n`);
-  process.exit(2);
-});
+const [{ Server }, T] = await loadSdk('fixture-server', ['server/index.js', 'types.js']);
 const { McpError, ErrorCode } = T;
 
 // ---------------------------------------------------------------- constants
@@ -486,48 +482,20 @@ function parseArgs(argv) {
 const httpArg = parseArgs(process.argv.slice(2));
 
 if (!httpArg) {
-  const { StdioServerTransport } = await sdk('server/stdio.js');
+  const [{ StdioServerTransport }] = await loadSdk('fixture-server', ['server/stdio.js']);
   await createServer().connect(new StdioServerTransport());
 } else {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(httpArg);
-  if (!m) {
+  const addr = parseHostPort(httpArg);
+  if (!addr) {
     process.stderr.write(`fixture-server: bad --http value '${httpArg}'\n`);
     process.exit(2);
   }
-  const host = m[1] ?? (m[2] || '127.0.0.1');
-  const port = Number(m[3]);
-  const [{ StreamableHTTPServerTransport }, { createMcpExpressApp }] = await Promise.all([
-    sdk('server/streamableHttp.js'),
-    sdk('server/express.js'),
+  const { host, port } = addr;
+  const [{ StreamableHTTPServerTransport }, { createMcpExpressApp }] = await loadSdk('fixture-server', [
+    'server/streamableHttp.js',
+    'server/express.js',
   ]);
   const { randomUUID } = await import('node:crypto');
-
-  // One event store per session; event ids are "<streamId>_<seq>" so a
-  // Last-Event-ID names both the stream to resume and the position in it.
-  function createEventStore() {
-    const events = []; // {id, streamId, seq, message}
-    let seq = 0;
-    return {
-      async storeEvent(streamId, message) {
-        const id = `${streamId}_${++seq}`;
-        events.push({ id, streamId, seq, message });
-        return id;
-      },
-      async getStreamIdForEventId(eventId) {
-        return events.find((e) => e.id === eventId)?.streamId;
-      },
-      async replayEventsAfter(lastEventId, { send }) {
-        const last = events.find((e) => e.id === lastEventId);
-        if (!last) throw new Error(`unknown event id ${lastEventId}`);
-        for (const e of events) {
-          if (e.streamId === last.streamId && e.seq > last.seq && Object.keys(e.message).length > 0) {
-            await send(e.id, e.message);
-          }
-        }
-        return last.streamId;
-      },
-    };
-  }
 
   const sessions = new Map(); // id -> {transport, server, version}
   const app = createMcpExpressApp({ host });
@@ -595,14 +563,5 @@ if (!httpArg) {
   app.delete('/mcp', sessionOnly);
 
   const httpServer = app.listen(port, host, () => process.stderr.write(`fixture-server: listening on http://${host}:${port}/mcp\n`));
-  httpServer.on('error', (err) => {
-    process.stderr.write(`fixture-server: ${err.message}\n`);
-    process.exit(1);
-  });
-  const shutdown = () => {
-    httpServer.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  exitOnErrorOrSignal(httpServer, 'fixture-server');
 }

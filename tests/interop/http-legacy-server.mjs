@@ -12,26 +12,17 @@
 // closed on stderr ("session ID opened" / "session ID closed"), so a test can
 // tell that the client ended its stream. A test oracle, not product code.
 
-const NM = new URL('./node_modules/', import.meta.url);
-const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM).href);
+import { exitOnErrorOrSignal, loadSdk, parseHostPort } from './lib.mjs';
 
-const [{ Server }, { SSEServerTransport }, T] = await Promise.all([
-  sdk('server/index.js'),
-  sdk('server/sse.js'),
-  sdk('types.js'),
-]).catch((err) => {
-  process.stderr.write(`http-legacy-server: cannot load the MCP SDK (${err.message}); run tests/interop/setup.sh\n`);
-  process.exit(2);
-});
+const [{ Server }, { SSEServerTransport }, T] = await loadSdk('http-legacy-server', ['server/index.js', 'server/sse.js', 'types.js']);
 const http = await import('node:http');
 
-const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(process.argv[2] ?? '');
-if (!m) {
+const addr = parseHostPort(process.argv[2]);
+if (!addr) {
   process.stderr.write('usage: http-legacy-server.mjs ADDR:PORT\n');
   process.exit(2);
 }
-const host = m[1] ?? (m[2] || '127.0.0.1');
-const port = Number(m[3]);
+const { host, port } = addr;
 
 const TOOLS = [
   {
@@ -95,13 +86,4 @@ const httpServer = http.createServer(async (req, res) => {
   }
 });
 httpServer.listen(port, host, () => process.stderr.write(`http-legacy-server: listening on http://${host}:${port}/sse\n`));
-httpServer.on('error', (err) => {
-  process.stderr.write(`http-legacy-server: ${err.message}\n`);
-  process.exit(1);
-});
-const shutdown = () => {
-  httpServer.close();
-  process.exit(0);
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+exitOnErrorOrSignal(httpServer, 'http-legacy-server');

@@ -14,29 +14,23 @@
 // headers an initialize came with. A test
 // oracle, not product code.
 
-const NM = new URL('./node_modules/', import.meta.url);
-const sdk = (p) => import(new URL(`@modelcontextprotocol/sdk/dist/esm/${p}`, NM).href);
+import { createEventStore, exitOnErrorOrSignal, loadSdk, parseHostPort, sleep } from './lib.mjs';
 
-const [{ Server }, { StreamableHTTPServerTransport }, T] = await Promise.all([
-  sdk('server/index.js'),
-  sdk('server/streamableHttp.js'),
-  sdk('types.js'),
-]).catch((err) => {
-  process.stderr.write(`http-streamable-server: cannot load the MCP SDK (${err.message}); run tests/interop/setup.sh\n`);
-  process.exit(2);
-});
+const [{ Server }, { StreamableHTTPServerTransport }, T] = await loadSdk('http-streamable-server', [
+  'server/index.js',
+  'server/streamableHttp.js',
+  'types.js',
+]);
 const http = await import('node:http');
 const { randomUUID } = await import('node:crypto');
 
-const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(process.argv[2] ?? '');
-if (!m) {
+const addr = parseHostPort(process.argv[2]);
+if (!addr) {
   process.stderr.write('usage: http-streamable-server.mjs ADDR:PORT\n');
   process.exit(2);
 }
-const host = m[1] ?? (m[2] || '127.0.0.1');
-const port = Number(m[3]);
+const { host, port } = addr;
 const log = (s) => process.stderr.write(`${s}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const TOOLS = [
   { name: 'echo', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
@@ -64,30 +58,6 @@ function createServer() {
     }
   });
   return server;
-}
-
-// Events kept per session; ids "<stream>_<seq>" name the stream to resume.
-function createEventStore() {
-  const events = [];
-  let seq = 0;
-  return {
-    async storeEvent(streamId, message) {
-      const id = `${streamId}_${++seq}`;
-      events.push({ id, streamId, seq, message });
-      return id;
-    },
-    async getStreamIdForEventId(eventId) {
-      return events.find((e) => e.id === eventId)?.streamId;
-    },
-    async replayEventsAfter(lastEventId, { send }) {
-      const last = events.find((e) => e.id === lastEventId);
-      if (!last) throw new Error(`unknown event id ${lastEventId}`);
-      for (const e of events) {
-        if (e.streamId === last.streamId && e.seq > last.seq && Object.keys(e.message).length > 0) await send(e.id, e.message);
-      }
-      return last.streamId;
-    },
-  };
 }
 
 const sessions = new Map(); // "path id" -> transport
@@ -146,13 +116,4 @@ const httpServer = http.createServer(async (req, res) => {
   }
 });
 httpServer.listen(port, host, () => log(`http-streamable-server: listening on http://${host}:${port}/mcp and /json`));
-httpServer.on('error', (err) => {
-  log(`http-streamable-server: ${err.message}`);
-  process.exit(1);
-});
-const shutdown = () => {
-  httpServer.close();
-  process.exit(0);
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+exitOnErrorOrSignal(httpServer, 'http-streamable-server');
