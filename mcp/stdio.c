@@ -324,6 +324,20 @@ mcp_stdio_send(struct mcp_transport *t, const char *json, size_t len,
 }
 
 /* Child reaping: close stdin, wait, SIGTERM, wait, SIGKILL. */
+
+/*
+ * A signal for a spawned child and whatever it started: the child leads
+ * its own process group (see spawning), so the group gets it, and a
+ * grandchild (node under npx, a shell's job) stops with it. The child
+ * alone when there is no such group (setpgid failed).
+ */
+static void
+mcp_stdio_signal(struct mcp_stdio *s, int sig)
+{
+	if (kill(-s->pid, sig) != 0)
+		kill(s->pid, sig);
+}
+
 static void
 mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 {
@@ -384,10 +398,10 @@ mcp_stdio_reap_cb(evutil_socket_t fd, short events, void *arg)
 		event_active(s->done_ev, 0, 0);
 	}
 	if (s->reap_stage == 0 && elapsed >= MCP_STDIO_GRACE_MS) {
-		kill(s->pid, SIGTERM);
+		mcp_stdio_signal(s, SIGTERM);
 		s->reap_stage = 1;
 	} else if (s->reap_stage == 1 && elapsed >= 2 * MCP_STDIO_GRACE_MS) {
-		kill(s->pid, SIGKILL);
+		mcp_stdio_signal(s, SIGKILL);
 		s->reap_stage = 2;
 	}
 	if (elapsed > 200)
@@ -601,7 +615,7 @@ mcp_stdio_reap(struct mcp_transport *const ts[], size_t n, int timeout_ms)
 				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
 
 				if (s->spawned && s->pid > 0)
-					kill(s->pid, SIGKILL);
+					mcp_stdio_signal(s, SIGKILL);
 			}
 			for (i = 0; i < n; i++) {
 				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
@@ -621,7 +635,7 @@ mcp_stdio_reap(struct mcp_transport *const ts[], size_t n, int timeout_ms)
 				struct mcp_stdio *s = (struct mcp_stdio *)ts[i];
 
 				if (s->spawned && s->pid > 0)
-					kill(s->pid, SIGTERM);
+					mcp_stdio_signal(s, SIGTERM);
 			}
 			termed = true;
 		}

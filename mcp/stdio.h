@@ -43,7 +43,8 @@ struct mcp_transport *mcp_stdio_new(struct event_base *, int in_fd, int out_fd,
  * closes the child's stdin; a child still running 2 s later gets SIGTERM,
  * and SIGKILL 2 s after that (the loop must run meanwhile; freeing the
  * transport instead waits for it at most 40 ms: SIGTERM after 20 ms,
- * SIGKILL at 40 ms). */
+ * SIGKILL at 40 ms). Both signals go to the child's process group, so
+ * what it started (node under npx, a shell's jobs) stops with it. */
 struct mcp_transport *mcp_stdio_spawn(struct event_base *, char *const argv[],
     const struct mcp_stdio_opts *, struct mcp_err *err);
 /* How to start a child beyond its argv. */

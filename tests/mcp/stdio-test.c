@@ -881,6 +881,72 @@ spawn_stop_and_reap_together(void)
 		mcp_transport_free(ts[i]);
 }
 
+/* Whether pid has ended (gone, or a zombie its new parent has not reaped). */
+static bool
+process_ended(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return true;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+static bool
+grandchild_ended(void *arg)
+{
+	return process_ended(*(pid_t *)arg);
+}
+
+/* Stopping a server stops what it started too (its process group): a
+ * grandchild that ignores EOF does not outlive it. */
+static void
+spawn_grandchildren_are_stopped(void)
+{
+	char *tree[] = { "sh", "-c", "sleep 300 & echo $! >&2; exec sleep 300",
+	    NULL };
+	struct mcp_stdio_spawn_opts sp = { NULL, NULL, 0 };
+	struct mcp_transport *t;
+	struct mcp_err err = { 0, "" };
+	char *text = NULL;
+	pid_t grandchild = 0;
+	int i;
+
+	t = mcp_stdio_spawn_ex(base, tree, &sp, NULL, &err);
+	CHECK(t != NULL);
+	if (t == NULL)
+		return;
+	for (i = 0; i < 100 && grandchild <= 0; i++) {
+		testutil_spin(base, 20);
+		free(text);
+		text = mcp_stdio_stderr(t, NULL);
+		if (text != NULL)
+			grandchild = (pid_t)atoi(text);
+	}
+	free(text);
+	CHECK(grandchild > 0);
+	if (grandchild <= 0) {
+		mcp_transport_free(t);
+		return;
+	}
+	CHECK(!process_ended(grandchild));
+	mcp_stdio_stop(t);
+	mcp_stdio_reap(&t, 1, 200);
+	CHECK_EQ_INT(mcp_stdio_pid(t), 0);
+	/* Its new parent reaps it in its own time; ended is what counts. */
+	CHECK(testutil_loop_until(base, grandchild_ended, &grandchild, 5000));
+	if (!process_ended(grandchild))
+		kill(grandchild, SIGKILL);
+	mcp_transport_free(t);
+}
+
 int
 main(void)
 {
@@ -908,6 +974,7 @@ main(void)
 	TEST(spawn_exits_before_reading);
 	TEST(spawn_child_has_its_own_group);
 	TEST(spawn_stop_and_reap_together);
+	TEST(spawn_grandchildren_are_stopped);
 	event_base_free(base);
 	return HARNESS_END();
 }
