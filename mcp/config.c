@@ -664,6 +664,33 @@ cfg_type_name(const cJSON *v)
 	return mcp_json_type_name(v);
 }
 
+/*
+ * obj.key as an object of what (for the error). 0: absent; 1: *out is it
+ * and *n its member count, with key pushed on the path (the caller pops);
+ * -1: not an object, failed and nothing pushed.
+ */
+static int
+cfg_object(struct cfg_parse *c, const cJSON *obj, const char *key,
+    const char *what, const cJSON **out, size_t *n)
+{
+	const cJSON *v = cfg_member(c, obj, key), *item;
+
+	if (v == NULL)
+		return 0;
+	cfg_push_key(c, key);
+	if (!cJSON_IsObject(v)) {
+		cfg_fail(c, false, "expected an object of %s, got %s", what,
+		    cfg_type_name(v));
+		cfg_pop(c);
+		return -1;
+	}
+	*n = 0;
+	cJSON_ArrayForEach(item, v)
+		(*n)++;
+	*out = v;
+	return 1;
+}
+
 /* The string at obj.key, expanded (NULL if absent or on error). */
 static char *
 cfg_string(struct cfg_parse *c, const cJSON *obj, const char *key,
@@ -847,6 +874,7 @@ cfg_rule(struct cfg_parse *c, const cJSON *v, struct mcp_config_rule *r)
 {
 	const cJSON *above, *item;
 	size_t n = 0;
+	int k;
 
 	r->tool = mcp_xstrdup(v->string);
 	cfg_push_key(c, v->string);
@@ -887,16 +915,10 @@ cfg_rule(struct cfg_parse *c, const cJSON *v, struct mcp_config_rule *r)
 	if (cfg_bool(c, v, "auto", &r->auto_approve) != 0 ||
 	    cfg_bool(c, v, "ask", &r->ask) != 0)
 		goto fail;
-	if ((above = cfg_member(c, v, "askAbove")) != NULL) {
-		cfg_push_key(c, "askAbove");
-		if (!cJSON_IsObject(above)) {
-			cfg_fail(c, false, "expected an object of argument "
-			    "names and numbers, got %s", cfg_type_name(above));
-			cfg_pop(c);
-			goto fail;
-		}
-		cJSON_ArrayForEach(item, above)
-			n++;
+	if ((k = cfg_object(c, v, "askAbove", "argument names and numbers",
+	    &above, &n)) < 0)
+		goto fail;
+	if (k > 0) {
 		r->limits = mcp_xcalloc(n + 1, sizeof *r->limits);
 		cJSON_ArrayForEach(item, above) {
 			if (!cJSON_IsNumber(item)) {
@@ -1041,6 +1063,7 @@ cfg_tripmcp(struct cfg_parse *c, const cJSON *srv, struct mcp_config_server *s)
 	    "startTimeoutMs", "disabled", "approve", "roots", NULL };
 	const cJSON *t = cfg_member(c, srv, "tripmcp"), *item, *approve;
 	size_t i, n = 0;
+	int k;
 
 	if (t == NULL)
 		return 0;
@@ -1079,16 +1102,10 @@ cfg_tripmcp(struct cfg_parse *c, const cJSON *srv, struct mcp_config_server *s)
 		cfg_pop(c);
 		goto fail;
 	}
-	if ((approve = cfg_member(c, t, "approve")) != NULL) {
-		cfg_push_key(c, "approve");
-		if (!cJSON_IsObject(approve)) {
-			cfg_fail(c, false, "expected an object of tool names "
-			    "and rules, got %s", cfg_type_name(approve));
-			cfg_pop(c);
-			goto fail;
-		}
-		cJSON_ArrayForEach(item, approve)
-			n++;
+	if ((k = cfg_object(c, t, "approve", "tool names and rules", &approve,
+	    &n)) < 0)
+		goto fail;
+	if (k > 0) {
 		s->rules = mcp_xcalloc(n + 1, sizeof *s->rules);
 		cJSON_ArrayForEach(item, approve) {
 			if (cfg_rule(c, item, &s->rules[s->nrules++]) != 0) {
