@@ -742,21 +742,14 @@ static char **
 cfg_pairs(struct cfg_parse *c, const cJSON *obj, const char *key,
     const char *sep, bool header)
 {
-	const cJSON *v = cfg_member(c, obj, key), *item;
+	const cJSON *v, *item;
 	size_t n = 0, i = 0;
 	char **out;
+	int has;
 
-	if (v == NULL)
-		return cfg_strv_new(0);
-	cfg_push_key(c, key);
-	if (!cJSON_IsObject(v)) {
-		cfg_fail(c, false, "expected an object of names and string "
-		    "values, got %s", cfg_type_name(v));
-		cfg_pop(c);
-		return NULL;
-	}
-	cJSON_ArrayForEach(item, v)
-		n++;
+	if ((has = cfg_object(c, obj, key, "names and string values", &v,
+	    &n)) <= 0)
+		return has == 0 ? cfg_strv_new(0) : NULL;
 	out = cfg_strv_new(n);
 	cJSON_ArrayForEach(item, v) {
 		struct mcp_err e = { 0, "" };
